@@ -1,0 +1,3 @@
+namespace Ratus.Domain.Common;
+
+public sealed record DeleteResult(long Deleted);

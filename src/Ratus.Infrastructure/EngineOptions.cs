@@ -1,0 +1,13 @@
+namespace Ratus.Infrastructure;
+
+public sealed class EngineOptions
+{
+    public const string SectionName = "Engine";
+
+    public const string MemDb = "memdb";
+
+    public const string MongoDb = "mongodb";
+
+    /// <summary>memdb or mongodb, case-insensitive.</summary>
+    public string Name { get; set; } = MemDb;
+}
