@@ -1,0 +1,13 @@
+namespace Ratus.Api;
+
+public sealed class ServerOptions
+{
+    public const string SectionName = "Server";
+
+    /// <summary>Zero or less runs no HTTP server (a chore-only instance).</summary>
+    public int Port { get; set; } = 80;
+
+    public string Bind { get; set; } = "0.0.0.0";
+
+    public long MaxBodySize { get; set; } = 1024 * 1024;
+}
