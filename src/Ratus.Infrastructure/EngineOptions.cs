@@ -8,6 +8,6 @@ public sealed class EngineOptions
 
     public const string MongoDb = "mongodb";
 
-    /// <summary>memdb or mongodb, case-insensitive.</summary>
+    // memdb or mongodb, case-insensitive.
     public string Name { get; set; } = MemDb;
 }

@@ -2,8 +2,8 @@ using Ratus.Domain.Tasks;
 
 namespace Ratus.Domain.Commits;
 
-/// A resolved commit: defaults applied and any relative defer already turned into <see cref="Scheduled"/>.
-/// An empty <see cref="Nonce"/> is a force commit.
+// A resolved commit: defaults applied and any relative defer already turned into <see cref="Scheduled"/>.
+// An empty <see cref="Nonce"/> is a force commit.
 public sealed record Commit
 {
     public string Nonce { get; init; } = "";

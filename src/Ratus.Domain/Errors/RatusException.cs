@@ -1,6 +1,6 @@
 namespace Ratus.Domain.Errors;
 
-/// Mirrors the original's sentinel errors: the message is "sentinel: detail", or the bare sentinel.
+// Mirrors the original's sentinel errors: the message is "sentinel: detail", or the bare sentinel.
 public abstract class RatusException(string sentinel, string? detail)
     : Exception(string.IsNullOrEmpty(detail) ? sentinel : $"{sentinel}: {detail}")
 {

@@ -1,6 +1,6 @@
 namespace Ratus.Domain.Tasks;
 
-/// Per-claim fencing tokens: uniqueness matters, unpredictability does not.
+// Per-claim fencing tokens: uniqueness matters, unpredictability does not.
 public static class Nonce
 {
     public const int Length = 16;

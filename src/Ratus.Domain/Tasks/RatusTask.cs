@@ -1,6 +1,6 @@
 namespace Ratus.Domain.Tasks;
 
-/// A task as stored by an engine. Times are UTC; <see cref="Payload"/> is the exact UTF-8 JSON text the producer sent.
+// A task as stored by an engine. Times are UTC; <see cref="Payload"/> is the exact UTF-8 JSON text the producer sent.
 public sealed record RatusTask
 {
     public required string Id { get; init; }

@@ -2,8 +2,8 @@ using System.Text;
 
 namespace Ratus.Domain.Time;
 
-/// Go's time.ParseDuration and Duration.String, so that `defer`, `timeout` and duration flags accept
-/// exactly what the original accepts and fail with the same messages.
+// Go's time.ParseDuration and Duration.String, so that `defer`, `timeout` and duration flags accept
+// exactly what the original accepts and fail with the same messages.
 public static class GoDuration
 {
     private const ulong MaxMagnitude = 1UL << 63;
@@ -129,7 +129,7 @@ public static class GoDuration
         return true;
     }
 
-    /// Formats like Go's Duration.String ("1h30m0s", "1.5s", "100ms", "0s").
+    // Formats like Go's Duration.String ("1h30m0s", "1.5s", "100ms", "0s").
     public static string Format(TimeSpan duration)
     {
         var nanoseconds = duration.Ticks * 100;

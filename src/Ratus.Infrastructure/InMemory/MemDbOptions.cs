@@ -4,7 +4,7 @@ public sealed class MemDbOptions
 {
     public const string SectionName = "MemDb";
 
-    /// <summary>Empty keeps everything in memory only.</summary>
+    // Empty keeps everything in memory only.
     public string SnapshotPath { get; set; } = "";
 
     public TimeSpan SnapshotInterval { get; set; } = TimeSpan.FromMinutes(5);

@@ -1,0 +1,26 @@
+using FluentValidation;
+using Ratus.Application.Common;
+using Ratus.Domain.Tasks;
+
+namespace Ratus.Application.Tasks;
+
+// The checks of the original's normalizeTask, in its order: the first failure is the one reported.
+public sealed class TaskSubmissionValidator : AbstractValidator<TaskSubmission>
+{
+    public TaskSubmissionValidator()
+    {
+        ClassLevelCascadeMode = CascadeMode.Stop;
+
+        RuleFor(s => s.Id).NotEmpty().WithMessage("task ID must not be empty");
+        RuleFor(s => s)
+            .Must(s => s.PathId is null || string.IsNullOrEmpty(s.Draft.Id) || s.Draft.Id == s.PathId)
+            .WithMessage("task ID is inconsistent with the path parameter");
+        RuleFor(s => s.Topic).NotEmpty().WithMessage("topic must not be empty");
+        RuleFor(s => s.Draft.State)
+            .Must(TaskStates.IsDefined)
+            .WithMessage(s => $"invalid state {s.Draft.State}");
+        RuleFor(s => s.Draft.Defer)
+            .MustBeGoDuration()
+            .When(s => s.Draft.Scheduled is null && !string.IsNullOrEmpty(s.Draft.Defer));
+    }
+}
