@@ -1,10 +1,49 @@
+using System.IO.Compression;
+using Microsoft.AspNetCore.ResponseCompression;
+using Microsoft.OpenApi;
+using OpenTelemetry.Metrics;
+using Ratus.Api.Docs;
+
 namespace Ratus.Api;
 
 public static class ApiServiceCollectionExtensions
 {
-    // Registers controllers, wire formats, routing, error handling and documentation of the HTTP API.
+    public const string MeterName = "Ratus";
+
+    // Registers controllers, wire formats, routing, compression and documentation of the HTTP API.
     public static IServiceCollection AddRatusApi(this IServiceCollection services, IConfiguration configuration)
     {
+        services.AddOptions<ServerOptions>().BindConfiguration(ServerOptions.SectionName).ValidateOnStart();
+        services.AddControllers()
+            .ConfigureApiBehaviorOptions(o => o.SuppressModelStateInvalidFilter = true);
+
+        services.AddResponseCompression(o =>
+        {
+            o.EnableForHttps = true;
+            o.Providers.Add<GzipCompressionProvider>();
+            o.MimeTypes =
+            [
+                "application/json", "application/yaml", "text/plain", "text/html", "text/css",
+                "text/javascript", "application/javascript", "application/openmetrics-text",
+            ];
+        });
+        services.Configure<GzipCompressionProviderOptions>(o => o.Level = CompressionLevel.Fastest);
+
+        services.AddSwaggerGen(o =>
+        {
+            o.SwaggerDoc(OpenApiEndpoints.DocumentName, new OpenApiInfo
+            {
+                Title = OpenApiEndpoints.Title,
+                Version = "v1",
+                Description = "RESTful asynchronous task queue server. Every route is also served without the /v1 prefix.",
+            });
+            o.IncludeXmlComments(Path.Combine(AppContext.BaseDirectory, "ratus.xml"));
+            o.OperationFilter<WireRequestBodyFilter>();
+        });
+
+        services.AddOpenTelemetry().WithMetrics(m => m
+            .AddMeter(MeterName)
+            .AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0));
         return services;
     }
 }

@@ -1,0 +1,164 @@
+using System.Globalization;
+
+namespace Ratus.Api.Json;
+
+// Times on the wire (spec D6): any RFC 3339 offset and up to 9 fractional digits in, UTC with a "Z" and
+// trailing zeros trimmed out. Parse errors read like Go's time.Parse, which clients of the original see.
+public static class Rfc3339
+{
+    private const string GoLayout = "2006-01-02T15:04:05Z07:00";
+    private const string OutputFormat = "yyyy'-'MM'-'dd'T'HH':'mm':'ss.FFFFFFF'Z'";
+
+    public static string Format(DateTime utc) => utc.ToString(OutputFormat, CultureInfo.InvariantCulture);
+
+    public static bool TryFormat(DateTime utc, Span<byte> destination, out int written) =>
+        utc.TryFormat(destination, out written, OutputFormat, CultureInfo.InvariantCulture);
+
+    public static bool TryParse(ReadOnlySpan<char> text, out DateTime utc, out string error)
+    {
+        utc = default;
+        var p = new Cursor(text);
+        if (!p.Digits(4, out var year) || !p.Literal('-') || !p.Digits(2, out var month) || !p.Literal('-') ||
+            !p.Digits(2, out var day) || !p.Literal('T') || !p.Digits(2, out var hour) || !p.Literal(':') ||
+            !p.Digits(2, out var minute) || !p.Literal(':') || !p.Digits(2, out var second))
+        {
+            error = CannotParse(text, p);
+            return false;
+        }
+
+        long fractionTicks = 0;
+        if (p.Peek('.'))
+        {
+            p.Literal('.');
+            var digits = p.CountDigits();
+            if (digits is 0 or > 9)
+            {
+                error = $"parsing time {Quote(text)}: fractional second out of range";
+                return false;
+            }
+
+            var fraction = int.Parse(text.Slice(p.Position, digits), CultureInfo.InvariantCulture);
+            p.Skip(digits);
+            fractionTicks = (long)(fraction * Math.Pow(10, 7 - digits));
+        }
+
+        var zoneStart = p.Position;
+        var offsetMinutes = 0;
+        if (!p.Literal('Z'))
+        {
+            var sign = p.Peek('+') ? 1 : p.Peek('-') ? -1 : 0;
+            if (sign == 0 || !p.Skip(1) || !p.Digits(2, out var offsetHours) || !p.Literal(':') ||
+                !p.Digits(2, out var offsetMinute))
+            {
+                error = $"parsing time {Quote(text)} as {Quote(GoLayout)}: cannot parse {Quote(text[zoneStart..])} as {Quote("Z07:00")}";
+                return false;
+            }
+
+            if (offsetHours > 23 || offsetMinute > 59)
+            {
+                error = $"parsing time {Quote(text)}: time zone offset out of range";
+                return false;
+            }
+
+            offsetMinutes = sign * (offsetHours * 60 + offsetMinute);
+        }
+
+        if (p.Position != text.Length)
+        {
+            error = $"parsing time {Quote(text)}: extra text: {Quote(text[p.Position..])}";
+            return false;
+        }
+
+        var range = year < 1 ? "year" : month is < 1 or > 12 ? "month"
+            : day < 1 || day > DateTime.DaysInMonth(year, month) ? "day"
+            : hour > 23 ? "hour" : minute > 59 ? "minute" : second > 59 ? "second" : null;
+        if (range is not null)
+        {
+            error = $"parsing time {Quote(text)}: {range} out of range";
+            return false;
+        }
+
+        var local = new DateTime(year, month, day, hour, minute, second, DateTimeKind.Utc).AddTicks(fractionTicks);
+        utc = local.AddMinutes(-offsetMinutes);
+        error = "";
+        return true;
+    }
+
+    private static string CannotParse(ReadOnlySpan<char> text, Cursor p) =>
+        $"parsing time {Quote(text)} as {Quote(GoLayout)}: cannot parse {Quote(text[p.Position..])} as {Quote(p.Expected)}";
+
+    private static string Quote(ReadOnlySpan<char> value) => "\"" + value.ToString().Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
+
+    private ref struct Cursor(ReadOnlySpan<char> text)
+    {
+        private readonly ReadOnlySpan<char> _text = text;
+
+        public int Position { get; private set; }
+
+        public string Expected { get; private set; } = "";
+
+        public readonly bool Peek(char c) => Position < _text.Length && _text[Position] == c;
+
+        public bool Skip(int count)
+        {
+            Position += count;
+            return true;
+        }
+
+        public readonly int CountDigits()
+        {
+            var i = Position;
+            while (i < _text.Length && char.IsAsciiDigit(_text[i]))
+            {
+                i++;
+            }
+
+            return i - Position;
+        }
+
+        public bool Literal(char c)
+        {
+            Expected = c.ToString();
+            if (!Peek(c))
+            {
+                return false;
+            }
+
+            Position++;
+            return true;
+        }
+
+        public bool Digits(int count, out int value)
+        {
+            Expected = Position switch
+            {
+                0 => "2006",
+                5 => "01",
+                8 => "02",
+                11 => "15",
+                14 => "04",
+                17 => "05",
+                _ => "07",
+            };
+            value = 0;
+            if (Position + count > _text.Length)
+            {
+                return false;
+            }
+
+            for (var i = 0; i < count; i++)
+            {
+                var c = _text[Position + i];
+                if (!char.IsAsciiDigit(c))
+                {
+                    return false;
+                }
+
+                value = value * 10 + (c - '0');
+            }
+
+            Position += count;
+            return true;
+        }
+    }
+}

@@ -1,0 +1,94 @@
+using System.Collections.Frozen;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Routing.Patterns;
+using Ratus.Api.Json;
+
+namespace Ratus.Api.Routing;
+
+// Selects the endpoint of an API request from the raw path before ASP.NET Core's routing runs (routing skips
+// matching when an endpoint is already set). Also answers what the original's router answers itself: a redirect
+// for a trailing slash, and here a 405 with Allow for a known path with the wrong method (spec D7).
+public sealed class RawPathRouter(RequestDelegate next, EndpointDataSource endpointSource)
+{
+    private readonly RouteTable _table = new();
+    private FrozenDictionary<string, RouteEndpoint[]>? _endpoints;
+
+    public Task InvokeAsync(HttpContext context)
+    {
+        var path = RawPath(context);
+        if (path is null)
+        {
+            return next(context);
+        }
+
+        var match = _table.Match(path);
+        if (match is null)
+        {
+            return path.Length > 1 && path.EndsWith('/') && _table.Match(path[..^1]) is not null
+                ? Redirect(context, path[..^1])
+                : next(context);
+        }
+
+        var candidates = Endpoints().GetValueOrDefault(match.Template, []);
+        var method = context.Request.Method;
+        var endpoint = Array.Find(candidates, e => Allows(e, method));
+        if (endpoint is null)
+        {
+            return MethodNotAllowed(context, candidates);
+        }
+
+        var values = new RouteValueDictionary(endpoint.RoutePattern.RequiredValues);
+        foreach (var (name, value) in match.Values)
+        {
+            values[name] = value;
+        }
+
+        context.Request.RouteValues = values;
+        context.SetEndpoint(endpoint);
+        return next(context);
+    }
+
+    private static string? RawPath(HttpContext context)
+    {
+        var target = context.Features.Get<IHttpRequestFeature>()?.RawTarget;
+        if (string.IsNullOrEmpty(target) || target[0] != '/')
+        {
+            target = context.Request.PathBase.ToUriComponent() + context.Request.Path.ToUriComponent();
+        }
+
+        var query = target.IndexOf('?', StringComparison.Ordinal);
+        return query < 0 ? target : target[..query];
+    }
+
+    private static bool Allows(Endpoint endpoint, string method) =>
+        endpoint.Metadata.GetMetadata<HttpMethodMetadata>() is not { } metadata ||
+        metadata.HttpMethods.Contains(method, StringComparer.OrdinalIgnoreCase);
+
+    private static Task Redirect(HttpContext context, string location)
+    {
+        context.Response.StatusCode = HttpMethods.IsGet(context.Request.Method)
+            ? StatusCodes.Status301MovedPermanently
+            : StatusCodes.Status307TemporaryRedirect;
+        context.Response.Headers.Location = location + context.Request.QueryString;
+        return Task.CompletedTask;
+    }
+
+    private static Task MethodNotAllowed(HttpContext context, RouteEndpoint[] candidates)
+    {
+        var allowed = candidates
+            .SelectMany(e => e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? [])
+            .Distinct(StringComparer.OrdinalIgnoreCase);
+        context.Response.Headers.Allow = string.Join(", ", allowed);
+        return WireResponse.WriteErrorAsync(context.Response, StatusCodes.Status405MethodNotAllowed, "method not allowed");
+    }
+
+    private FrozenDictionary<string, RouteEndpoint[]> Endpoints() =>
+        _endpoints ??= endpointSource.Endpoints
+            .OfType<RouteEndpoint>()
+            .Select(e => (Template: TemplateOf(e.RoutePattern), Endpoint: e))
+            .Where(e => ApiRoutes.All.Contains(e.Template))
+            .GroupBy(e => e.Template, e => e.Endpoint)
+            .ToFrozenDictionary(g => g.Key, g => g.ToArray());
+
+    private static string TemplateOf(RoutePattern pattern) => (pattern.RawText ?? "").TrimStart('/');
+}
