@@ -53,7 +53,9 @@ internal sealed class SnapshotWriter(Stream stream)
         WriteLength(byteCount);
         if (byteCount <= BufferSize)
         {
-            _position += Encoding.UTF8.GetBytes(value, GetSpan(byteCount));
+            // GetSpan may flush and reset the position, so it must run before the position is read.
+            var written = Encoding.UTF8.GetBytes(value, GetSpan(byteCount));
+            _position += written;
             return;
         }
 

@@ -112,6 +112,36 @@ public sealed class InMemoryTaskRepositoryTests : TaskRepositoryContract
     }
 
     [Test]
+    public async Task Snapshot_LargerThanBuffers_RoundTripsExactly()
+    {
+        var writer = CreateMemDb(SnapshotOptions());
+        await writer.OpenAsync(None);
+        var random = new Random(42);
+        var expected = new List<RatusTask>();
+        for (var i = 0; i < 3_000; i++)
+        {
+            var payload = new byte[random.Next(0, 200)];
+            random.NextBytes(payload);
+            expected.Add(NewTask($"id-{i}-\u00e9\u4e2d", $"topic-{i % 7}") with { Payload = payload, Producer = $"producer-{i % 3}" });
+        }
+
+        expected.Add(NewTask(new string('k', 70_000), payload: $"\"{new string('v', 200_000)}\""));
+        expected.Add(NewTask("huge-topic", new string('t', 70_000)) with { Consumer = new string('c', 70_000) });
+        await writer.InsertTasksAsync(expected, None);
+        await writer.CloseAsync(None);
+
+        var reader = CreateMemDb(SnapshotOptions());
+        await reader.OpenAsync(None);
+
+        foreach (var task in expected)
+        {
+            AssertSameTask(await reader.GetTaskAsync(task.Id, None), task);
+        }
+
+        Assert.That(await reader.ListTopicsAsync(100, 0, None), Has.Count.EqualTo(9));
+    }
+
+    [Test]
     public async Task ChoreAsync_WithinSnapshotInterval_DoesNotRewrite()
     {
         var repository = CreateMemDb(SnapshotOptions());
