@@ -39,6 +39,8 @@ public sealed class InMemoryTaskRepository(
     private readonly SortedSet<TimeKey> _completed = [];
 
     private volatile int _status = NotOpened;
+
+    // Guarded by _snapshotGate.
     private DateTime? _lastSnapshot;
 
     public ValueTask OpenAsync(CancellationToken cancellationToken)
@@ -84,10 +86,9 @@ public sealed class InMemoryTaskRepository(
         }
 
         MemDbLog.ChoreCompleted(logger, recovered, purged);
-        if (!string.IsNullOrEmpty(_options.SnapshotPath)
-            && (_lastSnapshot is not { } last || Now() - last >= _options.SnapshotInterval))
+        if (!string.IsNullOrEmpty(_options.SnapshotPath))
         {
-            WriteSnapshot();
+            WriteSnapshot(onlyWhenDue: true);
         }
 
         return ValueTask.CompletedTask;
@@ -652,10 +653,16 @@ public sealed class InMemoryTaskRepository(
         }
     }
 
-    private void WriteSnapshot()
+    private void WriteSnapshot(bool onlyWhenDue = false)
     {
         lock (_snapshotGate)
         {
+            // The first chore of an instance always saves; later ones wait for the interval (spec §3.11).
+            if (onlyWhenDue && _lastSnapshot is { } last && Now() - last < _options.SnapshotInterval)
+            {
+                return;
+            }
+
             RatusTask[] tasks;
             lock (_gate)
             {
