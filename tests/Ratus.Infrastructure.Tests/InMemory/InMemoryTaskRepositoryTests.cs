@@ -314,6 +314,18 @@ public sealed class InMemoryTaskRepositoryTests : TaskRepositoryContract
         Assert.That((await Repository.GetTaskAsync("3", None)).State, Is.EqualTo(TaskState.Active));
     }
 
+    [Test]
+    public async Task RecoverExpiredAsync_DeadlineEqualsNow_Recovers()
+    {
+        await Repository.InsertTaskAsync(NewTask("1"), None);
+        await Repository.InsertPromiseAsync(new Promise("1", null, Now.AddSeconds(1)), None);
+
+        Time.Advance(TimeSpan.FromSeconds(1) - TimeSpan.FromTicks(1));
+        Assert.That(await Repository.RecoverExpiredAsync(None), Is.Zero);
+        Time.Advance(TimeSpan.FromTicks(1));
+        Assert.That(await Repository.RecoverExpiredAsync(None), Is.EqualTo(1));
+    }
+
     // Ordering and listing
 
     [Test]
