@@ -1,0 +1,678 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Ratus.Application.Abstractions;
+using Ratus.Domain.Commits;
+using Ratus.Domain.Common;
+using Ratus.Domain.Errors;
+using Ratus.Domain.Promises;
+using Ratus.Domain.Tasks;
+using Ratus.Domain.Topics;
+
+namespace Ratus.Infrastructure.InMemory;
+
+/// The memdb engine. One lock serialises every operation, so each is atomic and linearizable. Tasks are
+/// immutable records: a change stores a new record (<c>with</c>), and callers only ever see records nobody mutates.
+/// Every change goes through <see cref="Put"/> or <see cref="Remove"/>, which keep the indexes in step and feed the journal.
+public sealed class InMemoryTaskRepository(
+    IOptions<MemDbOptions> options,
+    TimeProvider timeProvider,
+    ILogger<InMemoryTaskRepository> logger,
+    ITaskJournal? journal = null) : ITaskRepository
+{
+    private const int NotOpened = 0;
+    private const int Opened = 1;
+    private const int Closed = 2;
+
+    private readonly MemDbOptions _options = options.Value;
+    private readonly Lock _gate = new();
+    private readonly Lock _snapshotGate = new();
+
+    private readonly Dictionary<string, RatusTask> _tasks = new(StringComparer.Ordinal);
+    private readonly SortedDictionary<string, TopicIndex> _topics = new(StringComparer.Ordinal);
+
+    // Active tasks that have a deadline, by (deadline ticks, ID): recovery reads the head only.
+    private readonly SortedSet<TimeKey> _deadlines = [];
+
+    // Completed tasks that have a consumed time, by (consumed ticks, ID): retention purges read the head only.
+    private readonly SortedSet<TimeKey> _completed = [];
+
+    private volatile int _status = NotOpened;
+
+    // Guarded by _snapshotGate.
+    private DateTime? _lastSnapshot;
+
+    public ValueTask OpenAsync(CancellationToken cancellationToken)
+    {
+        if (!string.IsNullOrEmpty(_options.SnapshotPath))
+        {
+            var stopwatch = Stopwatch.StartNew();
+            var tasks = SnapshotFile.Read(_options.SnapshotPath);
+            if (tasks is not null)
+            {
+                Load(tasks);
+                MemDbLog.SnapshotLoaded(logger, tasks.Count, _options.SnapshotPath, stopwatch.ElapsedMilliseconds);
+            }
+        }
+
+        _status = Opened;
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask CloseAsync(CancellationToken cancellationToken)
+    {
+        if (_status == Opened && !string.IsNullOrEmpty(_options.SnapshotPath))
+        {
+            WriteSnapshot();
+        }
+
+        _status = Closed;
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask CheckReadyAsync(CancellationToken cancellationToken) =>
+        _status == Opened ? ValueTask.CompletedTask : throw new ServiceUnavailableException();
+
+    public ValueTask ChoreAsync(CancellationToken cancellationToken)
+    {
+        long recovered;
+        long purged;
+        lock (_gate)
+        {
+            var now = Now();
+            recovered = RecoverExpired(now);
+            purged = PurgeCompleted(now);
+        }
+
+        MemDbLog.ChoreCompleted(logger, recovered, purged);
+        if (!string.IsNullOrEmpty(_options.SnapshotPath))
+        {
+            WriteSnapshot(onlyWhenDue: true);
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask<long> RecoverExpiredAsync(CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            return ValueTask.FromResult(RecoverExpired(Now()));
+        }
+    }
+
+    public ValueTask<IReadOnlyList<Topic>> ListTopicsAsync(int limit, int offset, CancellationToken cancellationToken)
+    {
+        CheckPage(limit, offset);
+        lock (_gate)
+        {
+            var page = new List<Topic>(Math.Min(limit, Math.Max(0, _topics.Count - offset)));
+            foreach (var name in _topics.Keys.Skip(offset).Take(limit))
+            {
+                page.Add(new Topic(name));
+            }
+
+            return ValueTask.FromResult<IReadOnlyList<Topic>>(page);
+        }
+    }
+
+    public ValueTask<DeleteResult> DeleteTopicsAsync(CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            var ids = _tasks.Keys.ToArray();
+            foreach (var id in ids)
+            {
+                Remove(id);
+            }
+
+            return ValueTask.FromResult(new DeleteResult(ids.Length));
+        }
+    }
+
+    public ValueTask<Topic> GetTopicAsync(string topic, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(topic);
+        lock (_gate)
+        {
+            return _topics.TryGetValue(topic, out var index)
+                ? ValueTask.FromResult(new Topic(index.Name, index.Ids.Count))
+                : throw new NotFoundException();
+        }
+    }
+
+    public ValueTask<DeleteResult> DeleteTopicAsync(string topic, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(topic);
+        lock (_gate)
+        {
+            if (!_topics.TryGetValue(topic, out var index))
+            {
+                return ValueTask.FromResult(new DeleteResult(0));
+            }
+
+            var ids = index.Ids.ToArray();
+            foreach (var id in ids)
+            {
+                Remove(id);
+            }
+
+            return ValueTask.FromResult(new DeleteResult(ids.Length));
+        }
+    }
+
+    public ValueTask<IReadOnlyList<RatusTask>> ListTasksAsync(string topic, int limit, int offset, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(topic);
+        CheckPage(limit, offset);
+        lock (_gate)
+        {
+            if (!_topics.TryGetValue(topic, out var index) || offset >= index.Ids.Count || limit == 0)
+            {
+                return ValueTask.FromResult<IReadOnlyList<RatusTask>>([]);
+            }
+
+            var page = new List<RatusTask>(Math.Min(limit, index.Ids.Count - offset));
+            foreach (var id in index.Ids.Skip(offset).Take(limit))
+            {
+                page.Add(_tasks[id]);
+            }
+
+            return ValueTask.FromResult<IReadOnlyList<RatusTask>>(page);
+        }
+    }
+
+    public ValueTask<UpdateResult> InsertTasksAsync(IReadOnlyList<RatusTask> tasks, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(tasks);
+        lock (_gate)
+        {
+            long created = 0;
+            foreach (var task in tasks)
+            {
+                if (!_tasks.ContainsKey(task.Id))
+                {
+                    Put(task);
+                    created++;
+                }
+            }
+
+            return ValueTask.FromResult(new UpdateResult(created, 0));
+        }
+    }
+
+    public ValueTask<UpdateResult> UpsertTasksAsync(IReadOnlyList<RatusTask> tasks, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(tasks);
+        lock (_gate)
+        {
+            long created = 0;
+            long updated = 0;
+            foreach (var task in tasks)
+            {
+                if (Put(task))
+                {
+                    updated++;
+                }
+                else
+                {
+                    created++;
+                }
+            }
+
+            return ValueTask.FromResult(new UpdateResult(created, updated));
+        }
+    }
+
+    public ValueTask<DeleteResult> DeleteTasksAsync(string topic, CancellationToken cancellationToken) =>
+        DeleteTopicAsync(topic, cancellationToken);
+
+    public ValueTask<RatusTask> GetTaskAsync(string id, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        lock (_gate)
+        {
+            return _tasks.TryGetValue(id, out var task) ? ValueTask.FromResult(task) : throw new NotFoundException();
+        }
+    }
+
+    public ValueTask<UpdateResult> InsertTaskAsync(RatusTask task, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(task);
+        lock (_gate)
+        {
+            if (_tasks.ContainsKey(task.Id))
+            {
+                throw new ConflictException(ConflictException.DuplicateId);
+            }
+
+            Put(task);
+            return ValueTask.FromResult(new UpdateResult(1, 0));
+        }
+    }
+
+    public ValueTask<UpdateResult> UpsertTaskAsync(RatusTask task, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(task);
+        lock (_gate)
+        {
+            return ValueTask.FromResult(Put(task) ? new UpdateResult(0, 1) : new UpdateResult(1, 0));
+        }
+    }
+
+    public ValueTask<DeleteResult> DeleteTaskAsync(string id, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        lock (_gate)
+        {
+            return ValueTask.FromResult(new DeleteResult(Remove(id) ? 1 : 0));
+        }
+    }
+
+    public ValueTask<RatusTask> CommitTaskAsync(string id, Commit commit, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        ArgumentNullException.ThrowIfNull(commit);
+        lock (_gate)
+        {
+            if (!_tasks.TryGetValue(id, out var task))
+            {
+                throw new NotFoundException();
+            }
+
+            if (commit.Nonce.Length > 0 && !string.Equals(commit.Nonce, task.Nonce, StringComparison.Ordinal))
+            {
+                throw new ConflictException(ConflictException.NonceMismatch);
+            }
+
+            var committed = task with
+            {
+                Nonce = "",
+                Topic = string.IsNullOrEmpty(commit.Topic) ? task.Topic : commit.Topic,
+                State = commit.State,
+                Scheduled = commit.Scheduled ?? task.Scheduled,
+                Payload = commit.Payload ?? task.Payload,
+            };
+            Put(committed);
+            return ValueTask.FromResult(_tasks[id]);
+        }
+    }
+
+    public ValueTask<IReadOnlyList<Promise>> ListPromisesAsync(string topic, int limit, int offset, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(topic);
+        CheckPage(limit, offset);
+        lock (_gate)
+        {
+            if (!_topics.TryGetValue(topic, out var index) || offset >= index.Active.Count || limit == 0)
+            {
+                return ValueTask.FromResult<IReadOnlyList<Promise>>([]);
+            }
+
+            var page = new List<Promise>(Math.Min(limit, index.Active.Count - offset));
+            foreach (var id in index.Active.Skip(offset).Take(limit))
+            {
+                page.Add(ToPromise(_tasks[id]));
+            }
+
+            return ValueTask.FromResult<IReadOnlyList<Promise>>(page);
+        }
+    }
+
+    public ValueTask<RatusTask> PollTaskAsync(string topic, Promise promise, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(topic);
+        ArgumentNullException.ThrowIfNull(promise);
+        if (!string.IsNullOrEmpty(promise.Id))
+        {
+            // A wildcard promise that names a task is a claim by ID, whatever the topic (spec §2.4).
+            return InsertPromiseAsync(promise, cancellationToken);
+        }
+
+        lock (_gate)
+        {
+            var now = Now();
+
+            // D3: expired promises become claimable before the chore comes round.
+            RecoverExpired(now);
+            if (!_topics.TryGetValue(topic, out var index) || FindDue(index, now) is not { } task)
+            {
+                throw new NotFoundException();
+            }
+
+            return ValueTask.FromResult(Claim(task, promise, now));
+        }
+    }
+
+    public ValueTask<DeleteResult> DeletePromisesAsync(string topic, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(topic);
+        lock (_gate)
+        {
+            if (!_topics.TryGetValue(topic, out var index) || index.Active.Count == 0)
+            {
+                return ValueTask.FromResult(new DeleteResult(0));
+            }
+
+            var ids = index.Active.ToArray();
+            foreach (var id in ids)
+            {
+                Put(ToPending(_tasks[id]));
+            }
+
+            return ValueTask.FromResult(new DeleteResult(ids.Length));
+        }
+    }
+
+    public ValueTask<Promise> GetPromiseAsync(string id, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        lock (_gate)
+        {
+            return _tasks.TryGetValue(id, out var task) && task.State == TaskState.Active
+                ? ValueTask.FromResult(ToPromise(task))
+                : throw new NotFoundException();
+        }
+    }
+
+    public ValueTask<RatusTask> InsertPromiseAsync(Promise promise, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(promise);
+        lock (_gate)
+        {
+            if (!_tasks.TryGetValue(promise.Id, out var task))
+            {
+                throw new NotFoundException();
+            }
+
+            if (task.State != TaskState.Pending)
+            {
+                throw new ConflictException(ConflictException.NotPending);
+            }
+
+            return ValueTask.FromResult(Claim(task, promise, Now()));
+        }
+    }
+
+    public ValueTask<RatusTask> UpsertPromiseAsync(Promise promise, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(promise);
+        lock (_gate)
+        {
+            return _tasks.TryGetValue(promise.Id, out var task)
+                ? ValueTask.FromResult(Claim(task, promise, Now()))
+                : throw new NotFoundException();
+        }
+    }
+
+    public ValueTask<DeleteResult> DeletePromiseAsync(string id, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        lock (_gate)
+        {
+            if (!_tasks.TryGetValue(id, out var task) || task.State != TaskState.Active)
+            {
+                return ValueTask.FromResult(new DeleteResult(0));
+            }
+
+            Put(ToPending(task));
+            return ValueTask.FromResult(new DeleteResult(1));
+        }
+    }
+
+    private static void CheckPage(int limit, int offset)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(limit);
+        ArgumentOutOfRangeException.ThrowIfNegative(offset);
+    }
+
+    private static Promise ToPromise(RatusTask task) => new(task.Id, task.Consumer, task.Deadline);
+
+    // Recovery and promise deletion keep consumer, consumed and deadline (spec §3.3, §3.6).
+    private static RatusTask ToPending(RatusTask task) => task with { State = TaskState.Pending, Nonce = "" };
+
+    private DateTime Now() => timeProvider.GetUtcNow().UtcDateTime;
+
+    private RatusTask Claim(RatusTask task, Promise promise, DateTime now)
+    {
+        var claimed = task with
+        {
+            State = TaskState.Active,
+            Nonce = Nonce.Generate(),
+            Consumer = string.IsNullOrEmpty(promise.Consumer) ? null : promise.Consumer,
+            Consumed = now,
+            Deadline = promise.Deadline,
+        };
+        Put(claimed);
+        return _tasks[claimed.Id];
+    }
+
+    /// The due pending task with the smallest (scheduled ms, ID). Only the millisecond of "now" can hold keys
+    /// that are not yet due, so at most that millisecond is walked.
+    private RatusTask? FindDue(TopicIndex index, DateTime now)
+    {
+        if (index.Pending.Count == 0)
+        {
+            return null;
+        }
+
+        var nowMilliseconds = TimeKey.ToUnixMilliseconds(now);
+        var first = index.Pending.Min;
+        if (first.Time < nowMilliseconds)
+        {
+            return _tasks[first.Id];
+        }
+
+        if (first.Time > nowMilliseconds)
+        {
+            return null;
+        }
+
+        foreach (var key in index.Pending)
+        {
+            if (key.Time > nowMilliseconds)
+            {
+                break;
+            }
+
+            var task = _tasks[key.Id];
+            if (task.Scheduled!.Value <= now)
+            {
+                return task;
+            }
+        }
+
+        return null;
+    }
+
+    private long RecoverExpired(DateTime now)
+    {
+        long recovered = 0;
+        while (_deadlines.Count > 0 && _deadlines.Min is var head && head.Time <= now.Ticks)
+        {
+            Put(ToPending(_tasks[head.Id]));
+            recovered++;
+        }
+
+        return recovered;
+    }
+
+    private long PurgeCompleted(DateTime now)
+    {
+        var retention = _options.RetentionPeriod.Ticks;
+        if (retention > now.Ticks)
+        {
+            return 0;
+        }
+
+        var cutoff = now.Ticks - retention;
+        long purged = 0;
+        while (_completed.Count > 0 && _completed.Min is var head && head.Time <= cutoff)
+        {
+            Remove(head.Id);
+            purged++;
+        }
+
+        return purged;
+    }
+
+    /// Stores a task, replacing any task with the same ID, and re-indexes it. Returns whether it replaced one.
+    private bool Put(RatusTask task, bool record = true)
+    {
+        ref var slot = ref CollectionsMarshal.GetValueRefOrAddDefault(_tasks, task.Id, out var existed);
+        TopicIndex index;
+        if (existed)
+        {
+            var previous = slot!;
+            var previousIndex = _topics[previous.Topic];
+            UnindexState(previous, previousIndex);
+            if (string.Equals(previous.Topic, task.Topic, StringComparison.Ordinal))
+            {
+                index = previousIndex;
+            }
+            else
+            {
+                previousIndex.Ids.Remove(previous.Id);
+                if (previousIndex.Ids.Count == 0)
+                {
+                    _topics.Remove(previousIndex.Name);
+                }
+
+                index = AddToTopic(task.Id, task.Topic);
+            }
+        }
+        else
+        {
+            index = AddToTopic(task.Id, task.Topic);
+        }
+
+        // Share one topic string per topic instead of one per task.
+        if (!ReferenceEquals(task.Topic, index.Name))
+        {
+            task = task with { Topic = index.Name };
+        }
+
+        slot = task;
+        IndexState(task, index);
+        if (record)
+        {
+            journal?.Append(TaskChange.Put(task));
+        }
+
+        return existed;
+    }
+
+    private bool Remove(string id)
+    {
+        if (!_tasks.Remove(id, out var task))
+        {
+            return false;
+        }
+
+        var index = _topics[task.Topic];
+        UnindexState(task, index);
+        index.Ids.Remove(task.Id);
+        if (index.Ids.Count == 0)
+        {
+            _topics.Remove(index.Name);
+        }
+
+        journal?.Append(TaskChange.Delete(id));
+        return true;
+    }
+
+    private TopicIndex AddToTopic(string id, string topic)
+    {
+        if (!_topics.TryGetValue(topic, out var index))
+        {
+            index = new TopicIndex(topic);
+            _topics.Add(topic, index);
+        }
+
+        index.Ids.Add(id);
+        return index;
+    }
+
+    private void IndexState(RatusTask task, TopicIndex index)
+    {
+        switch (task.State)
+        {
+            case TaskState.Pending when task.Scheduled is { } scheduled:
+                index.Pending.Add(new TimeKey(TimeKey.ToUnixMilliseconds(scheduled), task.Id));
+                break;
+            case TaskState.Active:
+                index.Active.Add(task.Id);
+                if (task.Deadline is { } deadline)
+                {
+                    _deadlines.Add(new TimeKey(deadline.Ticks, task.Id));
+                }
+
+                break;
+            case TaskState.Completed when task.Consumed is { } consumed:
+                _completed.Add(new TimeKey(consumed.Ticks, task.Id));
+                break;
+        }
+    }
+
+    private void UnindexState(RatusTask task, TopicIndex index)
+    {
+        switch (task.State)
+        {
+            case TaskState.Pending when task.Scheduled is { } scheduled:
+                index.Pending.Remove(new TimeKey(TimeKey.ToUnixMilliseconds(scheduled), task.Id));
+                break;
+            case TaskState.Active:
+                index.Active.Remove(task.Id);
+                if (task.Deadline is { } deadline)
+                {
+                    _deadlines.Remove(new TimeKey(deadline.Ticks, task.Id));
+                }
+
+                break;
+            case TaskState.Completed when task.Consumed is { } consumed:
+                _completed.Remove(new TimeKey(consumed.Ticks, task.Id));
+                break;
+        }
+    }
+
+    private void Load(List<RatusTask> tasks)
+    {
+        lock (_gate)
+        {
+            foreach (var task in tasks)
+            {
+                if (_tasks.ContainsKey(task.Id))
+                {
+                    throw new InvalidDataException($"memdb snapshot '{_options.SnapshotPath}' is corrupt: duplicate task ID");
+                }
+
+                // Loading restores state that the journal already holds; it is not a change.
+                Put(task, record: false);
+            }
+        }
+    }
+
+    private void WriteSnapshot(bool onlyWhenDue = false)
+    {
+        lock (_snapshotGate)
+        {
+            // The first chore of an instance always saves; later ones wait for the interval (spec §3.11).
+            if (onlyWhenDue && _lastSnapshot is { } last && Now() - last < _options.SnapshotInterval)
+            {
+                return;
+            }
+
+            RatusTask[] tasks;
+            lock (_gate)
+            {
+                tasks = [.. _tasks.Values];
+            }
+
+            var stopwatch = Stopwatch.StartNew();
+            SnapshotFile.Write(_options.SnapshotPath, tasks);
+            _lastSnapshot = Now();
+            MemDbLog.SnapshotWritten(logger, tasks.Length, _options.SnapshotPath, stopwatch.ElapsedMilliseconds);
+        }
+    }
+}
