@@ -1,4 +1,5 @@
 using System.IO.Compression;
+using Microsoft.AspNetCore.Mvc.ModelBinding;
 using Microsoft.AspNetCore.ResponseCompression;
 using Microsoft.OpenApi;
 using OpenTelemetry.Metrics;
@@ -14,7 +15,14 @@ public static class ApiServiceCollectionExtensions
     public static IServiceCollection AddRatusApi(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<ServerOptions>().BindConfiguration(ServerOptions.SectionName).ValidateOnStart();
-        services.AddControllers()
+        // Bodies are JSON whatever their Content-Type; MVC's form value providers would consume
+        // `curl -d` bodies (form-urlencoded) before the wire binder reads them.
+        services.AddControllers(o =>
+            {
+                o.ValueProviderFactories.RemoveType<FormValueProviderFactory>();
+                o.ValueProviderFactories.RemoveType<FormFileValueProviderFactory>();
+                o.ValueProviderFactories.RemoveType<JQueryFormValueProviderFactory>();
+            })
             .ConfigureApiBehaviorOptions(o => o.SuppressModelStateInvalidFilter = true);
 
         services.AddResponseCompression(o =>

@@ -21,12 +21,16 @@ public sealed class RawPathRouter(RequestDelegate next, EndpointDataSource endpo
             return next(context);
         }
 
+        // A trailing slash redirects before matching: "/v1/topics/" is the topic list, not the topic "".
+        if (path.Length > 1 && path.EndsWith('/') && _table.Match(path[..^1]) is not null)
+        {
+            return Redirect(context, path[..^1]);
+        }
+
         var match = _table.Match(path);
         if (match is null)
         {
-            return path.Length > 1 && path.EndsWith('/') && _table.Match(path[..^1]) is not null
-                ? Redirect(context, path[..^1])
-                : next(context);
+            return next(context);
         }
 
         var candidates = Endpoints().GetValueOrDefault(match.Template, []);
