@@ -1,0 +1,9 @@
+namespace Ratus.Api.Cli;
+
+public enum CommandLineOutcome
+{
+    Run,
+    Help,
+    Version,
+    Error,
+}

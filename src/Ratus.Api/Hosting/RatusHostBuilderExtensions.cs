@@ -1,0 +1,83 @@
+using System.Net;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Configuration.Memory;
+using Microsoft.Extensions.Options;
+
+namespace Ratus.Api.Hosting;
+
+public static class RatusHostBuilderExtensions
+{
+    // Lowest-priority defaults: quiet per request, one line per entry, whatever the working directory. appsettings.json,
+    // environment variables and the command line still override them.
+    private static readonly Dictionary<string, string?> LoggingDefaults = new()
+    {
+        ["Logging:LogLevel:Default"] = "Information",
+        ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
+        ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Warning",
+        ["Logging:LogLevel:Ratus"] = "Information",
+        // The host logs a failed start as an Error with the whole stack; RunRatusAsync logs the reason on one line.
+        // A faulted background service is still reported: the host logs that at Critical.
+        ["Logging:LogLevel:Microsoft.Extensions.Hosting.Internal.Host"] = "Critical",
+        ["Logging:Console:FormatterName"] = "simple",
+        ["Logging:Console:FormatterOptions:SingleLine"] = "true",
+        ["Logging:Console:FormatterOptions:UseUtcTimestamp"] = "true",
+        ["Logging:Console:FormatterOptions:TimestampFormat"] = "yyyy-MM-ddTHH:mm:ss.fffZ ",
+    };
+
+    /// Applies the parsed command line, the logging defaults and the HTTP listener settings.
+    public static WebApplicationBuilder AddRatusHost(this WebApplicationBuilder builder, StartupArguments startup)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(startup);
+
+        builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource { InitialData = LoggingDefaults });
+        // Added last, so flags and their environment variables beat appsettings.json and the host's own sources.
+        builder.Configuration.AddInMemoryCollection(startup.Settings);
+
+        builder.Services.AddOptions<ServerOptions>().BindConfiguration(ServerOptions.SectionName).ValidateOnStart();
+        builder.Services.AddOptions<KestrelServerOptions>().Configure<IOptions<ServerOptions>>(
+            (kestrel, server) => ConfigureKestrel(kestrel, server.Value));
+
+        var port = builder.Configuration.GetValue($"{ServerOptions.SectionName}:{nameof(ServerOptions.Port)}", new ServerOptions().Port);
+        if (port <= 0 && !startup.HostedByFactory)
+        {
+            // A chore-only instance: the host runs the engine and background jobs but no HTTP server at all.
+            builder.Services.AddSingleton<IServer, NoHttpServer>();
+        }
+
+        return builder;
+    }
+
+    private static void ConfigureKestrel(KestrelServerOptions kestrel, ServerOptions server)
+    {
+        kestrel.AddServerHeader = false;
+        kestrel.Limits.MaxRequestBodySize = server.MaxBodySize > 0 ? server.MaxBodySize : null;
+        if (server.Port <= 0)
+        {
+            return;
+        }
+
+        var bind = server.Bind.Trim();
+        if (bind.Length == 0)
+        {
+            kestrel.ListenAnyIP(server.Port);
+        }
+        else if (IPAddress.TryParse(bind.Trim('[', ']'), out var address))
+        {
+            // 0.0.0.0 is any IPv4 address and :: any IPv6 address, as with Go's net.Listen.
+            kestrel.Listen(address, server.Port);
+        }
+        else if (string.Equals(bind, "localhost", StringComparison.OrdinalIgnoreCase))
+        {
+            kestrel.ListenLocalhost(server.Port);
+        }
+        else
+        {
+            foreach (var resolved in Dns.GetHostAddresses(bind))
+            {
+                kestrel.Listen(resolved, server.Port);
+            }
+        }
+    }
+}

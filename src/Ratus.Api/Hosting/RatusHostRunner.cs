@@ -1,0 +1,81 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Options;
+using Ratus.Infrastructure.Chores;
+
+namespace Ratus.Api.Hosting;
+
+public static partial class RatusHostRunner
+{
+    /// Starts the host, waits for SIGINT/SIGTERM and stops it gracefully; returns the process exit code:
+    /// 0 after a graceful stop, 1 when start-up or shutdown fails.
+    public static async Task<int> RunRatusAsync(this WebApplication app, StartupArguments startup)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        ArgumentNullException.ThrowIfNull(startup);
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Ratus.Api");
+
+        // Like the original, a start-up error is one log line (the reason) and exit status 1; the exception type and
+        // stack add nothing for an operator facing "unknown storage engine: foo" or a corrupt snapshot.
+        try
+        {
+            await app.StartAsync();
+        }
+        catch (Exception exception) when (exception is not HostAbortedException)
+        {
+            LogStartupFailed(logger, Describe(exception));
+            return 1;
+        }
+
+        var server = app.Services.GetRequiredService<IOptions<ServerOptions>>().Value;
+        if (server.Port > 0 && !startup.HostedByFactory)
+        {
+            LogListening(logger, FormatEndpoint(server.Bind, server.Port));
+        }
+
+        if (app.Services.GetRequiredService<IOptions<ChoreOptions>>().Value.Interval > TimeSpan.Zero)
+        {
+            LogBackgroundJobs(logger);
+        }
+
+        try
+        {
+            await app.WaitForShutdownAsync();
+        }
+        catch (Exception exception)
+        {
+            LogShutdownFailed(logger, Describe(exception));
+            return 1;
+        }
+
+        LogShutDown(logger);
+        return 0;
+    }
+
+    private static string Describe(Exception exception) => exception switch
+    {
+        AggregateException { InnerExceptions.Count: 1 } aggregate => Describe(aggregate.InnerExceptions[0]),
+        AggregateException aggregate => string.Join("; ", aggregate.InnerExceptions.Select(Describe)),
+        _ => exception.Message,
+    };
+
+    private static string FormatEndpoint(string bind, int port) =>
+        IPAddress.TryParse(bind, out var address) && address.AddressFamily == AddressFamily.InterNetworkV6
+            ? $"[{bind}]:{port}"
+            : $"{bind}:{port}";
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "start listening on {Endpoint}")]
+    private static partial void LogListening(ILogger logger, string endpoint);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "start running background jobs")]
+    private static partial void LogBackgroundJobs(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "shut down gracefully")]
+    private static partial void LogShutDown(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "{Reason}")]
+    private static partial void LogStartupFailed(ILogger logger, string reason);
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "shutdown failed: {Reason}")]
+    private static partial void LogShutdownFailed(ILogger logger, string reason);
+}

@@ -1,0 +1,46 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Ratus.Application.Abstractions;
+using Ratus.Infrastructure.Chores;
+using Ratus.Infrastructure.Hosting;
+using Ratus.Infrastructure.InMemory;
+using Ratus.Infrastructure.MongoDb;
+
+namespace Ratus.Infrastructure;
+
+public static class DependencyInjection
+{
+    public static IServiceCollection AddInfrastructure(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+
+        services.AddOptions<EngineOptions>().BindConfiguration(EngineOptions.SectionName).ValidateOnStart();
+        services.AddOptions<ChoreOptions>().BindConfiguration(ChoreOptions.SectionName).ValidateOnStart();
+        services.AddOptions<MemDbOptions>().BindConfiguration(MemDbOptions.SectionName).ValidateOnStart();
+        services.AddOptions<MongoDbOptions>().BindConfiguration(MongoDbOptions.SectionName).ValidateOnStart();
+        services.TryAddSingleton(TimeProvider.System);
+
+        // The engine is chosen when it is first resolved rather than here, so that configuration added after this
+        // call (a test's ConfigureAppConfiguration) still selects it. The lifecycle service resolves it at start-up,
+        // which turns a bad name into a start-up failure.
+        services.TryAddSingleton<InMemoryTaskRepository>();
+        services.TryAddSingleton<ITaskRepository>(CreateEngine);
+
+        services.AddHostedService<EngineLifecycleService>();
+        services.AddHostedService<ChoreService>();
+        return services;
+    }
+
+    private static ITaskRepository CreateEngine(IServiceProvider services)
+    {
+        var name = services.GetRequiredService<IOptions<EngineOptions>>().Value.Name;
+        return name.ToLowerInvariant() switch
+        {
+            EngineOptions.MemDb => services.GetRequiredService<InMemoryTaskRepository>(),
+            EngineOptions.MongoDb => throw new NotSupportedException("the mongodb engine is not available yet"),
+            _ => throw new InvalidOperationException($"unknown storage engine: {name}"),
+        };
+    }
+}

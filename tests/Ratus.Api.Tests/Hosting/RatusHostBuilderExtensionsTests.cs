@@ -1,0 +1,63 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Ratus.Api.Hosting;
+
+namespace Ratus.Api.Tests.Hosting;
+
+public sealed class RatusHostBuilderExtensionsTests
+{
+    [Test]
+    public async Task AddRatusHost_MaxBodySize_BecomesKestrelsLimit()
+    {
+        await using var app = Build(new() { ["Server:MaxBodySize"] = "2048", ["Server:Port"] = "8080" });
+
+        var kestrel = app.Services.GetRequiredService<IOptions<KestrelServerOptions>>().Value;
+
+        Assert.That(kestrel.Limits.MaxRequestBodySize, Is.EqualTo(2048));
+    }
+
+    [Test]
+    public async Task AddRatusHost_PortZero_RunsNoHttpServer()
+    {
+        await using var app = Build(new() { ["Server:Port"] = "0" });
+
+        Assert.That(app.Services.GetRequiredService<IServer>(), Is.InstanceOf<NoHttpServer>());
+    }
+
+    [Test]
+    public async Task AddRatusHost_Defaults_QuietPerRequestLogging()
+    {
+        await using var app = Build([]);
+
+        var loggers = app.Services.GetRequiredService<ILoggerFactory>();
+        Assert.Multiple(() =>
+        {
+            Assert.That(loggers.CreateLogger("Microsoft.AspNetCore.Hosting.Diagnostics").IsEnabled(LogLevel.Information), Is.False);
+            Assert.That(loggers.CreateLogger("Microsoft.AspNetCore.Hosting.Diagnostics").IsEnabled(LogLevel.Warning), Is.True);
+            Assert.That(loggers.CreateLogger("Ratus.Api").IsEnabled(LogLevel.Information), Is.True);
+        });
+    }
+
+    [Test]
+    public async Task AddRatusHost_CommandLineSettings_BeatOtherConfiguration()
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [] });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Server:Port"] = "9000" });
+        builder.AddRatusHost(new StartupArguments(new WebApplicationOptions(), new Dictionary<string, string?> { ["Server:Port"] = "8000" }, false));
+        await using var app = builder.Build();
+
+        Assert.That(app.Services.GetRequiredService<IOptions<ServerOptions>>().Value.Port, Is.EqualTo(8000));
+    }
+
+    private static WebApplication Build(Dictionary<string, string?> settings)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [] });
+        builder.AddRatusHost(new StartupArguments(new WebApplicationOptions(), settings, HostedByFactory: false));
+        return builder.Build();
+    }
+}
