@@ -14,16 +14,12 @@ public static class ApiApplicationBuilderExtensions
         app.UseMiddleware<ErrorEnvelopeMiddleware>();
         app.UseMiddleware<CorsMiddleware>();
         app.UseMiddleware<RawPathRouter>();
-        app.UseWhen(c => c.Request.Path == "/", root => root.Use((c, next) =>
-        {
-            c.Request.Path = "/index.html";
-            return next(c);
-        }));
+        app.UseMiddleware<SwaggerUiPaths>();
         app.UseSwaggerUI(o =>
         {
             o.RoutePrefix = "";
             o.DocumentTitle = OpenApiEndpoints.Title;
-            o.SwaggerEndpoint("openapi.json", OpenApiEndpoints.Title);
+            o.SwaggerEndpoint("/openapi.json", OpenApiEndpoints.Title);
         });
         app.UseSwaggerUI(o =>
         {
