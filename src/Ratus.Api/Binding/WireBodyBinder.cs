@@ -1,3 +1,4 @@
+using System.Text.Unicode;
 using Microsoft.AspNetCore.Mvc.ModelBinding;
 using Microsoft.Extensions.Options;
 using Ratus.Api.Json;
@@ -13,6 +14,11 @@ public sealed class WireBodyBinder(IOptions<ServerOptions> options) : IModelBind
     {
         var request = bindingContext.HttpContext.Request;
         var body = await RequestBody.ReadAsync(request, options.Value.MaxBodySize);
+        if (!Utf8.IsValid(body.Span))
+        {
+            throw new BadRequestException("request body is not valid UTF-8");
+        }
+
         var empty = RequestBody.IsBlank(body.Span);
         object model = bindingContext.ModelType switch
         {

@@ -78,8 +78,15 @@ public static class Rfc3339
             return false;
         }
 
-        var local = new DateTime(year, month, day, hour, minute, second, DateTimeKind.Utc).AddTicks(fractionTicks);
-        utc = local.AddMinutes(-offsetMinutes);
+        var ticks = new DateTime(year, month, day, hour, minute, second, DateTimeKind.Utc).Ticks + fractionTicks
+            - offsetMinutes * TimeSpan.TicksPerMinute;
+        if (ticks < DateTime.MinValue.Ticks || ticks > DateTime.MaxValue.Ticks)
+        {
+            error = $"parsing time {Quote(text)}: time out of range";
+            return false;
+        }
+
+        utc = new DateTime(ticks, DateTimeKind.Utc);
         error = "";
         return true;
     }

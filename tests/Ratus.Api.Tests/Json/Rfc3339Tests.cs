@@ -32,6 +32,8 @@ public sealed class Rfc3339Tests
     [TestCase("2021-01-01T00:00:00Zjunk", "parsing time \"2021-01-01T00:00:00Zjunk\": extra text: \"junk\"")]
     [TestCase("2021-01-01T00:00:00.Z", "parsing time \"2021-01-01T00:00:00.Z\": fractional second out of range")]
     [TestCase("2021-01-01T00:00:00.1234567890Z", "parsing time \"2021-01-01T00:00:00.1234567890Z\": fractional second out of range")]
+    [TestCase("9999-12-31T23:59:59-00:01", "parsing time \"9999-12-31T23:59:59-00:01\": time out of range")]
+    [TestCase("0001-01-01T00:00:00+00:01", "parsing time \"0001-01-01T00:00:00+00:01\": time out of range")]
     [TestCase("tomorrow", "parsing time \"tomorrow\" as \"2006-01-02T15:04:05Z07:00\": cannot parse \"tomorrow\" as \"2006\"")]
     public void TryParse_NotRfc3339_FailsLikeGo(string input, string expected)
     {
