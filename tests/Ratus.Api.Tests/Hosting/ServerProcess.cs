@@ -9,11 +9,12 @@ namespace Ratus.Api.Tests.Hosting;
 /// The real `ratus` server, started with `dotnet ratus.dll` from the build output, its output collected line by line.
 internal sealed class ServerProcess : IDisposable
 {
-    private readonly Process _process;
+    // Qualified: the Ratus.Api.Tests.Process namespace hides the type's simple name here.
+    private readonly System.Diagnostics.Process _process;
     private readonly StringBuilder _output = new();
     private readonly object _gate = new();
 
-    private ServerProcess(Process process)
+    private ServerProcess(System.Diagnostics.Process process)
     {
         _process = process;
     }
@@ -42,6 +43,8 @@ internal sealed class ServerProcess : IDisposable
 
     public int ExitCode => _process.ExitCode;
 
+    public int Id => _process.Id;
+
     public static ServerProcess Start(params string[] args)
     {
         Assert.That(File.Exists(ServerDll), Is.True, $"server not built at {ServerDll}");
@@ -64,7 +67,7 @@ internal sealed class ServerProcess : IDisposable
             startInfo.Environment.Remove(flag.EnvironmentVariable);
         }
 
-        var process = new Process { StartInfo = startInfo };
+        var process = new System.Diagnostics.Process { StartInfo = startInfo };
         var server = new ServerProcess(process);
         process.OutputDataReceived += (_, e) => server.Append(e.Data);
         process.ErrorDataReceived += (_, e) => server.Append(e.Data);
@@ -120,7 +123,7 @@ internal sealed class ServerProcess : IDisposable
 
     public void Terminate()
     {
-        using var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        using var kill = System.Diagnostics.Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
         kill.WaitForExit();
     }
 
