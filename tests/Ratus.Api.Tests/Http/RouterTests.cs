@@ -251,6 +251,7 @@ public sealed class RouterTests
             ["/v1/livez"] = ["get"],
             ["/v1/healthz"] = ["get"],
             ["/v1/readyz"] = ["get"],
+            ["/v1/metrics"] = ["get"],
         };
 
         using (Assert.EnterMultipleScope())
