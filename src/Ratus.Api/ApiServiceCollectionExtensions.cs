@@ -47,6 +47,7 @@ public static class ApiServiceCollectionExtensions
             });
             o.IncludeXmlComments(Path.Combine(AppContext.BaseDirectory, "ratus.xml"));
             o.OperationFilter<WireRequestBodyFilter>();
+            o.DocumentFilter<MetricsDocumentFilter>();
         });
 
         services.AddOpenTelemetry().WithMetrics(m => m

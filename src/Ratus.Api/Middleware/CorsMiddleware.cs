@@ -9,7 +9,13 @@ public sealed class CorsMiddleware(RequestDelegate next)
         var headers = context.Response.Headers;
         if (request.Headers.Origin.Count > 0)
         {
-            headers.AccessControlAllowOrigin = "*";
+            // At the start of the response, not now: the error envelope clears the headers of a failed request, and a
+            // browser cannot read an error that lacks this header.
+            context.Response.OnStarting(static state =>
+            {
+                ((HttpResponse)state).Headers.AccessControlAllowOrigin = "*";
+                return Task.CompletedTask;
+            }, context.Response);
         }
 
         if (!HttpMethods.IsOptions(request.Method) || request.Headers.AccessControlRequestMethod.Count == 0)
