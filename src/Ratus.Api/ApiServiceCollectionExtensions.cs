@@ -14,7 +14,10 @@ public static class ApiServiceCollectionExtensions
     // Registers controllers, wire formats, routing, compression and documentation of the HTTP API.
     public static IServiceCollection AddRatusApi(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<ServerOptions>().BindConfiguration(ServerOptions.SectionName).ValidateOnStart();
+        services.AddOptions<ServerOptions>()
+            .BindConfiguration(ServerOptions.SectionName)
+            .Validate(o => o.MaxBodySize > 0, "max body size must be a positive number of bytes")
+            .ValidateOnStart();
         // Bodies are JSON whatever their Content-Type; MVC's form value providers would consume
         // `curl -d` bodies (form-urlencoded) before the wire binder reads them.
         services.AddControllers(o =>

@@ -4,7 +4,7 @@ public enum FlagKind
 {
     String,
     Int32,
-    Int64,
+    ByteCount,
     Duration,
     Bool,
 }

@@ -17,7 +17,7 @@ public static class Flags
             "80", "port to listen on; 0 disables the HTTP server"),
         new("bind", "b", "BIND", FlagKind.String, "BIND", Key(ServerOptions.SectionName, nameof(ServerOptions.Bind)),
             "0.0.0.0", "address to bind to"),
-        new("max-body-size", null, "BYTES", FlagKind.Int64, "MAX_BODY_SIZE",
+        new("max-body-size", null, "BYTES", FlagKind.ByteCount, "MAX_BODY_SIZE",
             Key(ServerOptions.SectionName, nameof(ServerOptions.MaxBodySize)), "1048576", "largest accepted request body"),
         new("chore-interval", null, "CHORE-INTERVAL", FlagKind.Duration, "CHORE_INTERVAL",
             Key(ChoreOptions.SectionName, nameof(ChoreOptions.Interval)), "10s", "interval between background jobs; 0 disables them"),

@@ -18,8 +18,8 @@ public static class GoValues
                 return true;
             case FlagKind.Int32:
                 return TryInteger(value, int.MinValue, int.MaxValue, out converted, out error);
-            case FlagKind.Int64:
-                return TryInteger(value, long.MinValue, long.MaxValue, out converted, out error);
+            case FlagKind.ByteCount:
+                return TryInteger(value, 1, long.MaxValue, out converted, out error);
             case FlagKind.Duration:
                 if (!GoDuration.TryParse(value, out var duration, out error))
                 {

@@ -222,6 +222,8 @@ public sealed class RatusCommandLineTests
     [TestCase(new[] { "--no-such-flag" }, "--no-such-flag")]
     [TestCase(new[] { "positional" }, "positional")]
     [TestCase(new[] { "--port" }, "--port")]
+    [TestCase(new[] { "--max-body-size", "0" }, "error processing --max-body-size: strconv.ParseInt: parsing \"0\": value out of range")]
+    [TestCase(new[] { "--max-body-size=-1" }, "value out of range")]
     public void Parse_BadArgument_FailsWithError(string[] args, string expectedError)
     {
         var result = RatusCommandLine.Parse(args, NoEnvironment);

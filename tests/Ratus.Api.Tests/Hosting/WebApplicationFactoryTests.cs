@@ -2,7 +2,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using Ratus.Api.Tests.Fakes;
+using Ratus.Infrastructure.Tests.Fakes;
 using Ratus.Application.Abstractions;
 using Ratus.Infrastructure;
 

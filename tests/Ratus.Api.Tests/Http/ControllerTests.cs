@@ -1,6 +1,6 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
-using Ratus.Api.Tests.Fakes;
+using Ratus.Infrastructure.Tests.Fakes;
 using Ratus.Api.Tests.Support;
 using Ratus.Application.Abstractions;
 using Ratus.Domain.Errors;

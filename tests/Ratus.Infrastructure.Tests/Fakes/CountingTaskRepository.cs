@@ -26,6 +26,9 @@ internal sealed class CountingTaskRepository : ITaskRepository
     /// Thrown by OpenAsync when set.
     public Exception? OpenFailure { get; init; }
 
+    /// Thrown by CheckReadyAsync when set.
+    public Exception? ReadyFailure { get; init; }
+
     /// Decides, per chore call number (1-based), whether that call throws.
     public Func<int, bool> ChoreFails { get; init; } = _ => false;
 
@@ -46,7 +49,8 @@ internal sealed class CountingTaskRepository : ITaskRepository
         return ValueTask.CompletedTask;
     }
 
-    public ValueTask CheckReadyAsync(CancellationToken cancellationToken) => ValueTask.CompletedTask;
+    public ValueTask CheckReadyAsync(CancellationToken cancellationToken) =>
+        ReadyFailure is null ? ValueTask.CompletedTask : throw ReadyFailure;
 
     public ValueTask ChoreAsync(CancellationToken cancellationToken)
     {
