@@ -9,39 +9,22 @@ using static Ratus.Api.Tests.Support.Wire;
 namespace Ratus.Api.Tests.Http;
 
 // Spec §7.3 scenarios 12–14, against the real memdb engine instead of the original's stub.
-public sealed class ControllerTests
+public sealed class ControllerTests : ApiTestBase
 {
-    private RatusApiFactory _factory = null!;
-    private HttpClient _client = null!;
-
-    [OneTimeSetUp]
-    public void StartServer()
-    {
-        _factory = new RatusApiFactory();
-        _client = _factory.CreateRawClient();
-    }
-
-    [OneTimeTearDown]
-    public async Task StopServer()
-    {
-        _client.Dispose();
-        await _factory.DisposeAsync();
-    }
-
     [Test]
     public async Task Topic_GetCountsTasksInAnyState_DeleteCountsTasksAndNeverAnswers404()
     {
         var topic = Unique("topic");
         var a = Unique("a");
-        await AssertExactAsync(await _client.SendAsync("POST", $"/v1/topics/{topic}/tasks",
+        await AssertExactAsync(await Client.SendAsync("POST", $"/v1/topics/{topic}/tasks",
             $$"""{"data":[{"_id":"{{a}}"},{"_id":"{{Unique("b")}}","state":3}]}"""), HttpStatusCode.Created, """{"created":2,"updated":0}""");
-        await _client.SendAsync("POST", $"/v1/topics/{topic}/promises");
+        await Client.SendAsync("POST", $"/v1/topics/{topic}/promises");
 
-        await AssertExactAsync(await _client.SendAsync("GET", $"/v1/topics/{topic}"), HttpStatusCode.OK, $$"""{"name":"{{topic}}","count":2}""");
-        await AssertExactAsync(await _client.SendAsync("DELETE", $"/v1/topics/{topic}"), HttpStatusCode.OK, """{"deleted":2}""");
-        await AssertExactAsync(await _client.SendAsync("DELETE", $"/v1/topics/{topic}"), HttpStatusCode.OK, """{"deleted":0}""");
-        await AssertErrorAsync(await _client.SendAsync("GET", $"/v1/topics/{topic}"), HttpStatusCode.NotFound, "not found");
-        await AssertErrorAsync(await _client.SendAsync("GET", $"/v1/topics//tasks/{a}"), HttpStatusCode.NotFound, "not found");
+        await AssertExactAsync(await Client.SendAsync("GET", $"/v1/topics/{topic}"), HttpStatusCode.OK, $$"""{"name":"{{topic}}","count":2}""");
+        await AssertExactAsync(await Client.SendAsync("DELETE", $"/v1/topics/{topic}"), HttpStatusCode.OK, """{"deleted":2}""");
+        await AssertExactAsync(await Client.SendAsync("DELETE", $"/v1/topics/{topic}"), HttpStatusCode.OK, """{"deleted":0}""");
+        await AssertErrorAsync(await Client.SendAsync("GET", $"/v1/topics/{topic}"), HttpStatusCode.NotFound, "not found");
+        await AssertErrorAsync(await Client.SendAsync("GET", $"/v1/topics//tasks/{a}"), HttpStatusCode.NotFound, "not found");
     }
 
     [Test]
@@ -67,18 +50,18 @@ public sealed class ControllerTests
     {
         var topic = Unique("topic");
         var (a, b, c) = (Unique("a"), Unique("b"), Unique("c"));
-        await AssertExactAsync(await _client.SendAsync("POST", $"/v1/topics/{topic}/tasks", $$"""{"data":[{"_id":"{{a}}"},{"_id":"{{a}}"}]}"""),
+        await AssertExactAsync(await Client.SendAsync("POST", $"/v1/topics/{topic}/tasks", $$"""{"data":[{"_id":"{{a}}"},{"_id":"{{a}}"}]}"""),
             HttpStatusCode.Created, """{"created":1,"updated":0}""");
-        await AssertExactAsync(await _client.SendAsync("POST", $"/v1/topics/{topic}/tasks", $$"""{"data":[{"_id":"{{a}}"},{"_id":"{{b}}"}]}"""),
+        await AssertExactAsync(await Client.SendAsync("POST", $"/v1/topics/{topic}/tasks", $$"""{"data":[{"_id":"{{a}}"},{"_id":"{{b}}"}]}"""),
             HttpStatusCode.Created, """{"created":1,"updated":0}""");
-        await AssertExactAsync(await _client.SendAsync("POST", $"/v1/topics/{topic}/tasks", $$"""{"data":[{"_id":"{{a}}"},{"_id":"{{b}}"}]}"""),
+        await AssertExactAsync(await Client.SendAsync("POST", $"/v1/topics/{topic}/tasks", $$"""{"data":[{"_id":"{{a}}"},{"_id":"{{b}}"}]}"""),
             HttpStatusCode.OK, """{"created":0,"updated":0}""");
-        await AssertExactAsync(await _client.SendAsync("PUT", $"/v1/topics/{topic}/tasks", $$"""{"data":[{"_id":"{{a}}"},{"_id":"{{b}}"}]}"""),
+        await AssertExactAsync(await Client.SendAsync("PUT", $"/v1/topics/{topic}/tasks", $$"""{"data":[{"_id":"{{a}}"},{"_id":"{{b}}"}]}"""),
             HttpStatusCode.OK, """{"created":0,"updated":2}""");
-        await AssertExactAsync(await _client.SendAsync("PUT", $"/v1/topics/{topic}/tasks", $$"""{"data":[{"_id":"{{a}}"},{"_id":"{{c}}"},{"_id":"{{c}}"}]}"""),
+        await AssertExactAsync(await Client.SendAsync("PUT", $"/v1/topics/{topic}/tasks", $$"""{"data":[{"_id":"{{a}}"},{"_id":"{{c}}"},{"_id":"{{c}}"}]}"""),
             HttpStatusCode.Created, """{"created":1,"updated":2}""");
-        await AssertExactAsync(await _client.SendAsync("DELETE", $"/v1/topics/{topic}/tasks"), HttpStatusCode.OK, """{"deleted":3}""");
-        await AssertExactAsync(await _client.SendAsync("DELETE", $"/v1/topics/{topic}/tasks"), HttpStatusCode.OK, """{"deleted":0}""");
+        await AssertExactAsync(await Client.SendAsync("DELETE", $"/v1/topics/{topic}/tasks"), HttpStatusCode.OK, """{"deleted":3}""");
+        await AssertExactAsync(await Client.SendAsync("DELETE", $"/v1/topics/{topic}/tasks"), HttpStatusCode.OK, """{"deleted":0}""");
     }
 
     [Test]
@@ -86,11 +69,11 @@ public sealed class ControllerTests
     {
         var topic = Unique("topic");
         var prefix = Unique("id");
-        await _client.SendAsync("POST", $"/v1/topics/{topic}/tasks",
+        await Client.SendAsync("POST", $"/v1/topics/{topic}/tasks",
             $$"""{"data":[{"_id":"{{prefix}}-c"},{"_id":"{{prefix}}-a"},{"_id":"{{prefix}}-b"}]}""");
 
-        var all = await (await _client.SendAsync("GET", $"/v1/topics/{topic}/tasks")).JsonAsync();
-        var page = await (await _client.SendAsync("GET", $"/v1/topics/{topic}/tasks?limit=1&offset=1")).JsonAsync();
+        var all = await (await Client.SendAsync("GET", $"/v1/topics/{topic}/tasks")).JsonAsync();
+        var page = await (await Client.SendAsync("GET", $"/v1/topics/{topic}/tasks?limit=1&offset=1")).JsonAsync();
 
         using (Assert.EnterMultipleScope())
         {
@@ -104,14 +87,14 @@ public sealed class ControllerTests
     {
         var topic = Unique("topic");
         var id = Unique("id");
-        await AssertExactAsync(await _client.SendAsync("POST", $"/v1/topics/{topic}/tasks/{id}", """{"producer":"p","payload":"x"}"""),
+        await AssertExactAsync(await Client.SendAsync("POST", $"/v1/topics/{topic}/tasks/{id}", """{"producer":"p","payload":"x"}"""),
             HttpStatusCode.Created, """{"created":1,"updated":0}""");
-        await AssertErrorAsync(await _client.SendAsync("POST", $"/v1/topics/{topic}/tasks/{id}", "{}"),
+        await AssertErrorAsync(await Client.SendAsync("POST", $"/v1/topics/{topic}/tasks/{id}", "{}"),
             HttpStatusCode.Conflict, "conflict: a task with the same ID already exists");
-        await AssertErrorAsync(await _client.SendAsync("POST", $"/v1/topics/{Unique("other")}/tasks/{id}", "{}"),
+        await AssertErrorAsync(await Client.SendAsync("POST", $"/v1/topics/{Unique("other")}/tasks/{id}", "{}"),
             HttpStatusCode.Conflict, "conflict: a task with the same ID already exists");
 
-        var created = await (await _client.SendAsync("GET", $"/v1/topics/anything/tasks/{id}")).JsonAsync();
+        var created = await (await Client.SendAsync("GET", $"/v1/topics/anything/tasks/{id}")).JsonAsync();
         using (Assert.EnterMultipleScope())
         {
             Assert.That(created.Names(), Is.EqualTo(new[] { "_id", "topic", "state", "nonce", "producer", "produced", "scheduled", "payload" }));
@@ -124,15 +107,15 @@ public sealed class ControllerTests
             Assert.That(created.GetProperty("payload").GetRawText(), Is.EqualTo("\"x\""));
         }
 
-        await AssertExactAsync(await _client.SendAsync("PUT", $"/v1/topics/{topic}/tasks/{id}", "{}"), HttpStatusCode.OK, """{"created":0,"updated":1}""");
-        var replaced = await (await _client.SendAsync("GET", $"/v1/topics//tasks/{id}")).JsonAsync();
+        await AssertExactAsync(await Client.SendAsync("PUT", $"/v1/topics/{topic}/tasks/{id}", "{}"), HttpStatusCode.OK, """{"created":0,"updated":1}""");
+        var replaced = await (await Client.SendAsync("GET", $"/v1/topics//tasks/{id}")).JsonAsync();
         Assert.That(replaced.Names(), Is.EqualTo(new[] { "_id", "topic", "state", "nonce", "produced", "scheduled" }), "a full replacement");
 
         var fresh = Unique("id");
-        await AssertExactAsync(await _client.SendAsync("PUT", $"/v1/topics/{topic}/tasks/{fresh}", "{}"), HttpStatusCode.Created, """{"created":1,"updated":0}""");
-        await AssertExactAsync(await _client.SendAsync("DELETE", $"/v1/topics/{topic}/tasks/{id}"), HttpStatusCode.OK, """{"deleted":1}""");
-        await AssertExactAsync(await _client.SendAsync("DELETE", $"/v1/topics/{topic}/tasks/{id}"), HttpStatusCode.OK, """{"deleted":0}""");
-        await AssertErrorAsync(await _client.SendAsync("GET", $"/v1/topics/{topic}/tasks/{id}"), HttpStatusCode.NotFound, "not found");
+        await AssertExactAsync(await Client.SendAsync("PUT", $"/v1/topics/{topic}/tasks/{fresh}", "{}"), HttpStatusCode.Created, """{"created":1,"updated":0}""");
+        await AssertExactAsync(await Client.SendAsync("DELETE", $"/v1/topics/{topic}/tasks/{id}"), HttpStatusCode.OK, """{"deleted":1}""");
+        await AssertExactAsync(await Client.SendAsync("DELETE", $"/v1/topics/{topic}/tasks/{id}"), HttpStatusCode.OK, """{"deleted":0}""");
+        await AssertErrorAsync(await Client.SendAsync("GET", $"/v1/topics/{topic}/tasks/{id}"), HttpStatusCode.NotFound, "not found");
     }
 
     [Test]
@@ -140,15 +123,15 @@ public sealed class ControllerTests
     {
         var topic = Unique("topic");
         var id = Unique("id");
-        await _client.SendAsync("POST", $"/v1/topics/{topic}/tasks/{id}", "{}");
+        await Client.SendAsync("POST", $"/v1/topics/{topic}/tasks/{id}", "{}");
 
-        await AssertErrorAsync(await _client.SendAsync("PATCH", $"/v1/topics/{topic}/tasks/{id}", """{"nonce":"stale"}"""),
+        await AssertErrorAsync(await Client.SendAsync("PATCH", $"/v1/topics/{topic}/tasks/{id}", """{"nonce":"stale"}"""),
             HttpStatusCode.Conflict, "conflict: the task may have been modified by others");
-        await AssertErrorAsync(await _client.SendAsync("PATCH", $"/v1/topics/{topic}/tasks/{Unique("missing")}", "{}"),
+        await AssertErrorAsync(await Client.SendAsync("PATCH", $"/v1/topics/{topic}/tasks/{Unique("missing")}", "{}"),
             HttpStatusCode.NotFound, "not found");
 
         var moved = Unique("moved");
-        var response = await _client.SendAsync("PATCH", $"/v1/topics//tasks/{id}", $$"""{"topic":"{{moved}}"}""");
+        var response = await Client.SendAsync("PATCH", $"/v1/topics//tasks/{id}", $$"""{"topic":"{{moved}}"}""");
         var task = await response.JsonAsync();
         using (Assert.EnterMultipleScope())
         {
@@ -165,9 +148,9 @@ public sealed class ControllerTests
     {
         var topic = Unique("topic");
         var id = Unique("id");
-        await _client.SendAsync("POST", $"/v1/topics/{topic}/tasks/{id}", """{"payload":1}""");
+        await Client.SendAsync("POST", $"/v1/topics/{topic}/tasks/{id}", """{"payload":1}""");
 
-        var poll = await _client.SendAsync("POST", $"/v1/topics/{topic}/promises", """{"consumer":"w1"}""");
+        var poll = await Client.SendAsync("POST", $"/v1/topics/{topic}/promises", """{"consumer":"w1"}""");
         var claimed = await poll.JsonAsync();
         using (Assert.EnterMultipleScope())
         {
@@ -180,8 +163,8 @@ public sealed class ControllerTests
             Assert.That(claimed.Instant("deadline") - claimed.Instant("consumed"), Is.EqualTo(TimeSpan.FromMinutes(10)).Within(TimeSpan.FromSeconds(5)));
         }
 
-        var list = await (await _client.SendAsync("GET", $"/v1/topics/{topic}/promises")).JsonAsync();
-        var promise = await (await _client.SendAsync("GET", $"/v1/topics//promises/{id}")).JsonAsync();
+        var list = await (await Client.SendAsync("GET", $"/v1/topics/{topic}/promises")).JsonAsync();
+        var promise = await (await Client.SendAsync("GET", $"/v1/topics//promises/{id}")).JsonAsync();
         using (Assert.EnterMultipleScope())
         {
             Assert.That(list.Names(), Is.EqualTo(new[] { "data" }));
@@ -192,10 +175,10 @@ public sealed class ControllerTests
             Assert.That(promise.Instant("deadline"), Is.EqualTo(claimed.Instant("deadline")));
         }
 
-        await AssertErrorAsync(await _client.SendAsync("POST", $"/v1/topics/{topic}/promises/{id}", "{}"),
+        await AssertErrorAsync(await Client.SendAsync("POST", $"/v1/topics/{topic}/promises/{id}", "{}"),
             HttpStatusCode.Conflict, "conflict: the target task is not in pending state");
 
-        var reclaim = await _client.SendAsync("PUT", $"/v1/topics/{topic}/promises/{id}", "{}");
+        var reclaim = await Client.SendAsync("PUT", $"/v1/topics/{topic}/promises/{id}", "{}");
         var reclaimed = await reclaim.JsonAsync();
         using (Assert.EnterMultipleScope())
         {
@@ -205,8 +188,8 @@ public sealed class ControllerTests
             Assert.That(reclaimed.TryGetProperty("consumer", out _), Is.False, "an empty consumer clears it");
         }
 
-        await AssertExactAsync(await _client.SendAsync("DELETE", $"/v1/topics/{topic}/promises/{id}"), HttpStatusCode.OK, """{"deleted":1}""");
-        var released = await (await _client.SendAsync("GET", $"/v1/topics//tasks/{id}")).JsonAsync();
+        await AssertExactAsync(await Client.SendAsync("DELETE", $"/v1/topics/{topic}/promises/{id}"), HttpStatusCode.OK, """{"deleted":1}""");
+        var released = await (await Client.SendAsync("GET", $"/v1/topics//tasks/{id}")).JsonAsync();
         using (Assert.EnterMultipleScope())
         {
             Assert.That(released.Int("state"), Is.Zero);
@@ -214,14 +197,14 @@ public sealed class ControllerTests
             Assert.That(released.Instant("deadline"), Is.EqualTo(reclaimed.Instant("deadline")), "deadline is kept");
         }
 
-        await AssertErrorAsync(await _client.SendAsync("GET", $"/v1/topics/{topic}/promises/{id}"), HttpStatusCode.NotFound, "not found");
-        await AssertExactAsync(await _client.SendAsync("DELETE", $"/v1/topics/{topic}/promises/{id}"), HttpStatusCode.OK, """{"deleted":0}""");
-        await AssertExactAsync(await _client.SendAsync("GET", $"/v1/topics/{topic}/promises"), HttpStatusCode.OK, """{"data":[]}""");
+        await AssertErrorAsync(await Client.SendAsync("GET", $"/v1/topics/{topic}/promises/{id}"), HttpStatusCode.NotFound, "not found");
+        await AssertExactAsync(await Client.SendAsync("DELETE", $"/v1/topics/{topic}/promises/{id}"), HttpStatusCode.OK, """{"deleted":0}""");
+        await AssertExactAsync(await Client.SendAsync("GET", $"/v1/topics/{topic}/promises"), HttpStatusCode.OK, """{"data":[]}""");
 
-        await _client.SendAsync("POST", $"/v1/topics/{topic}/promises");
-        await AssertExactAsync(await _client.SendAsync("DELETE", $"/v1/topics/{topic}/promises"), HttpStatusCode.OK, """{"deleted":1}""");
-        await AssertExactAsync(await _client.SendAsync("DELETE", $"/v1/topics/{topic}/promises"), HttpStatusCode.OK, """{"deleted":0}""");
-        await AssertErrorAsync(await _client.SendAsync("POST", $"/v1/topics/{Unique("empty")}/promises"), HttpStatusCode.NotFound, "not found");
+        await Client.SendAsync("POST", $"/v1/topics/{topic}/promises");
+        await AssertExactAsync(await Client.SendAsync("DELETE", $"/v1/topics/{topic}/promises"), HttpStatusCode.OK, """{"deleted":1}""");
+        await AssertExactAsync(await Client.SendAsync("DELETE", $"/v1/topics/{topic}/promises"), HttpStatusCode.OK, """{"deleted":0}""");
+        await AssertErrorAsync(await Client.SendAsync("POST", $"/v1/topics/{Unique("empty")}/promises"), HttpStatusCode.NotFound, "not found");
     }
 
     [Test]
@@ -229,9 +212,9 @@ public sealed class ControllerTests
     {
         var id = Unique("id");
         var topic = Unique("topic");
-        await _client.SendAsync("POST", $"/v1/topics/{topic}/tasks/{id}", $$"""{"scheduled":"2999-01-01T00:00:00Z"}""");
+        await Client.SendAsync("POST", $"/v1/topics/{topic}/tasks/{id}", $$"""{"scheduled":"2999-01-01T00:00:00Z"}""");
 
-        var response = await _client.SendAsync("POST", $"/v1/topics/{Unique("other")}/promises", $$"""{"_id":"{{id}}"}""");
+        var response = await Client.SendAsync("POST", $"/v1/topics/{Unique("other")}/promises", $$"""{"_id":"{{id}}"}""");
         var task = await response.JsonAsync();
         using (Assert.EnterMultipleScope())
         {
@@ -241,11 +224,11 @@ public sealed class ControllerTests
             Assert.That(task.Int("state"), Is.EqualTo(1));
         }
 
-        await AssertErrorAsync(await _client.SendAsync("POST", $"/v1/topics/x/promises?_id={id}"),
+        await AssertErrorAsync(await Client.SendAsync("POST", $"/v1/topics/x/promises?_id={id}"),
             HttpStatusCode.Conflict, "conflict: the target task is not in pending state");
-        await AssertErrorAsync(await _client.SendAsync("POST", $"/v1/topics/x/promises", $$"""{"_id":"{{Unique("missing")}}"}"""),
+        await AssertErrorAsync(await Client.SendAsync("POST", $"/v1/topics/x/promises", $$"""{"_id":"{{Unique("missing")}}"}"""),
             HttpStatusCode.NotFound, "not found");
-        await AssertErrorAsync(await _client.SendAsync("PUT", $"/v1/topics/x/promises/{Unique("missing")}"),
+        await AssertErrorAsync(await Client.SendAsync("PUT", $"/v1/topics/x/promises/{Unique("missing")}"),
             HttpStatusCode.NotFound, "not found");
     }
 
@@ -257,7 +240,7 @@ public sealed class ControllerTests
     [TestCase("/readyz")]
     public async Task Health_200WithEmptyBody(string path)
     {
-        var response = await _client.SendAsync("GET", path);
+        var response = await Client.SendAsync("GET", path);
         var body = await response.Content.ReadAsByteArrayAsync();
         using (Assert.EnterMultipleScope())
         {

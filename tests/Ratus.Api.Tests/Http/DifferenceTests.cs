@@ -6,35 +6,18 @@ using static Ratus.Api.Tests.Support.Wire;
 namespace Ratus.Api.Tests.Http;
 
 // Spec §0: where this server deliberately differs from the original, observed over HTTP.
-public sealed class DifferenceTests
+public sealed class DifferenceTests : ApiTestBase
 {
-    private RatusApiFactory _factory = null!;
-    private HttpClient _client = null!;
-
-    [OneTimeSetUp]
-    public void StartServer()
-    {
-        _factory = new RatusApiFactory();
-        _client = _factory.CreateRawClient();
-    }
-
-    [OneTimeTearDown]
-    public async Task StopServer()
-    {
-        _client.Dispose();
-        await _factory.DisposeAsync();
-    }
-
     [Test]
     public async Task D1_PollIsTopicIsolated()
     {
         var suffix = Guid.NewGuid().ToString("N");
         var id = Unique("id");
-        await _client.SendAsync("POST", $"/v1/topics/beta-{suffix}/tasks/{id}", "{}");
+        await Client.SendAsync("POST", $"/v1/topics/beta-{suffix}/tasks/{id}", "{}");
 
-        await AssertErrorAsync(await _client.SendAsync("POST", $"/v1/topics/alpha-{suffix}/promises"), HttpStatusCode.NotFound, "not found");
-        await AssertErrorAsync(await _client.SendAsync("POST", $"/v1/topics/alpha-{suffix}/promises", """{"consumer":"c"}"""), HttpStatusCode.NotFound, "not found");
-        var task = await (await _client.SendAsync("GET", $"/v1/topics//tasks/{id}")).JsonAsync();
+        await AssertErrorAsync(await Client.SendAsync("POST", $"/v1/topics/alpha-{suffix}/promises"), HttpStatusCode.NotFound, "not found");
+        await AssertErrorAsync(await Client.SendAsync("POST", $"/v1/topics/alpha-{suffix}/promises", """{"consumer":"c"}"""), HttpStatusCode.NotFound, "not found");
+        var task = await (await Client.SendAsync("GET", $"/v1/topics//tasks/{id}")).JsonAsync();
         Assert.That(task.Int("state"), Is.Zero);
     }
 
@@ -46,12 +29,12 @@ public sealed class DifferenceTests
     public async Task D2_MalformedCommitBody_Is400AndLeavesTheTaskUnchanged(string body, string message)
     {
         var id = Unique("id");
-        await _client.SendAsync("POST", $"/v1/topics/t/tasks/{id}", "{}");
+        await Client.SendAsync("POST", $"/v1/topics/t/tasks/{id}", "{}");
 
-        var response = await _client.SendAsync("PATCH", $"/v1/topics/t/tasks/{id}", body);
+        var response = await Client.SendAsync("PATCH", $"/v1/topics/t/tasks/{id}", body);
 
         Assert.That(await AssertErrorAsync(response, HttpStatusCode.BadRequest), Does.StartWith("bad request: ").And.Contain(message));
-        var task = await (await _client.SendAsync("GET", $"/v1/topics//tasks/{id}")).JsonAsync();
+        var task = await (await Client.SendAsync("GET", $"/v1/topics//tasks/{id}")).JsonAsync();
         Assert.That(task.Int("state"), Is.Zero);
     }
 
@@ -62,11 +45,11 @@ public sealed class DifferenceTests
     {
         var topic = Unique("topic");
         var id = Unique("id");
-        await _client.SendAsync("POST", $"/v1/topics/{topic}/tasks/{id}", "{}");
+        await Client.SendAsync("POST", $"/v1/topics/{topic}/tasks/{id}", "{}");
 
-        await AssertErrorAsync(await _client.SendAsync("POST", $"/v1/topics/{topic}/promises", body), HttpStatusCode.BadRequest);
-        await AssertErrorAsync(await _client.SendAsync("POST", $"/v1/topics/{topic}/promises/{id}", body), HttpStatusCode.BadRequest);
-        await AssertExactAsync(await _client.SendAsync("GET", $"/v1/topics/{topic}/promises"), HttpStatusCode.OK, """{"data":[]}""");
+        await AssertErrorAsync(await Client.SendAsync("POST", $"/v1/topics/{topic}/promises", body), HttpStatusCode.BadRequest);
+        await AssertErrorAsync(await Client.SendAsync("POST", $"/v1/topics/{topic}/promises/{id}", body), HttpStatusCode.BadRequest);
+        await AssertExactAsync(await Client.SendAsync("GET", $"/v1/topics/{topic}/promises"), HttpStatusCode.OK, """{"data":[]}""");
     }
 
     [Test]
@@ -74,10 +57,10 @@ public sealed class DifferenceTests
     {
         var topic = Unique("topic");
         var id = Unique("id");
-        await _client.SendAsync("POST", $"/v1/topics/{topic}/tasks/{id}", "{}");
+        await Client.SendAsync("POST", $"/v1/topics/{topic}/tasks/{id}", "{}");
 
-        var poll = await _client.SendAsync("POST", $"/v1/topics/{topic}/promises", "");
-        var commit = await _client.SendAsync("PATCH", $"/v1/topics/{topic}/tasks/{id}", "");
+        var poll = await Client.SendAsync("POST", $"/v1/topics/{topic}/promises", "");
+        var commit = await Client.SendAsync("PATCH", $"/v1/topics/{topic}/tasks/{id}", "");
         var task = await commit.JsonAsync();
         using (Assert.EnterMultipleScope())
         {
@@ -124,10 +107,10 @@ public sealed class DifferenceTests
     {
         const string Payload = """{"b":1,"a":12345678901234567890,"s":"<&>","f":1.0,"u":"\u00e9","n":[null,true,-0.5e10]}""";
         var id = Unique("id");
-        await _client.SendAsync("POST", $"/v1/topics/t/tasks/{id}", $$"""{"payload":{{Payload}}}""");
+        await Client.SendAsync("POST", $"/v1/topics/t/tasks/{id}", $$"""{"payload":{{Payload}}}""");
 
-        var text = await (await _client.SendAsync("GET", $"/v1/topics//tasks/{id}")).Content.ReadAsStringAsync();
-        var claimed = await (await _client.SendAsync("POST", $"/v1/topics//promises/{id}")).Content.ReadAsStringAsync();
+        var text = await (await Client.SendAsync("GET", $"/v1/topics//tasks/{id}")).Content.ReadAsStringAsync();
+        var claimed = await (await Client.SendAsync("POST", $"/v1/topics//promises/{id}")).Content.ReadAsStringAsync();
 
         using (Assert.EnterMultipleScope())
         {
@@ -144,10 +127,10 @@ public sealed class DifferenceTests
     public async Task D5_PathSegmentsArePercentDecodedExactlyOnce(string raw, string id)
     {
         var unique = Guid.NewGuid().ToString("N");
-        var response = await _client.SendAsync("POST", $"/v1/topics/sp/tasks/{unique}{raw}", "{}");
+        var response = await Client.SendAsync("POST", $"/v1/topics/sp/tasks/{unique}{raw}", "{}");
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Created));
 
-        var task = await (await _client.SendAsync("GET", $"/v1/topics//tasks/{unique}{raw}")).JsonAsync();
+        var task = await (await Client.SendAsync("GET", $"/v1/topics//tasks/{unique}{raw}")).JsonAsync();
         Assert.That(task.Str("_id"), Is.EqualTo(unique + id));
     }
 
@@ -157,9 +140,9 @@ public sealed class DifferenceTests
     public async Task D5_AnEncodedPercentIsDecodedOnlyOnce()
     {
         var id = Unique("p") + "%2Fq";
-        await _client.SendAsync("POST", "/v1/topics/sp/tasks", $$"""{"data":[{"_id":"{{id}}"}]}""");
+        await Client.SendAsync("POST", "/v1/topics/sp/tasks", $$"""{"data":[{"_id":"{{id}}"}]}""");
 
-        var context = await _factory.Server.SendAsync(c =>
+        var context = await Factory.Server.SendAsync(c =>
         {
             c.Request.Method = "GET";
             c.Request.Path = "/v1/topics//tasks/" + id;
@@ -180,11 +163,11 @@ public sealed class DifferenceTests
     {
         var suffix = Guid.NewGuid().ToString("N");
         var id = Unique("id");
-        await _client.SendAsync("POST", $"/v1/topics/sp%2Fslash-{suffix}/tasks/{id}", "{}");
+        await Client.SendAsync("POST", $"/v1/topics/sp%2Fslash-{suffix}/tasks/{id}", "{}");
 
-        var task = await (await _client.SendAsync("GET", $"/v1/topics//tasks/{id}")).JsonAsync();
+        var task = await (await Client.SendAsync("GET", $"/v1/topics//tasks/{id}")).JsonAsync();
         Assert.That(task.Str("topic"), Is.EqualTo($"sp/slash-{suffix}"));
-        await AssertExactAsync(await _client.SendAsync("GET", $"/v1/topics/sp%2Fslash-{suffix}"), HttpStatusCode.OK,
+        await AssertExactAsync(await Client.SendAsync("GET", $"/v1/topics/sp%2Fslash-{suffix}"), HttpStatusCode.OK,
             $$"""{"name":"sp/slash-{{suffix}}","count":1}""");
     }
 
@@ -196,10 +179,10 @@ public sealed class DifferenceTests
     public async Task D6_TimesAreWrittenInUtcWithTrimmedFractions(string sent, string written)
     {
         var id = Unique("id");
-        var response = await _client.SendAsync("POST", $"/v1/topics/t/tasks/{id}", $$"""{"scheduled":"{{sent}}"}""");
+        var response = await Client.SendAsync("POST", $"/v1/topics/t/tasks/{id}", $$"""{"scheduled":"{{sent}}"}""");
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Created));
 
-        var task = await (await _client.SendAsync("GET", $"/v1/topics//tasks/{id}")).JsonAsync();
+        var task = await (await Client.SendAsync("GET", $"/v1/topics//tasks/{id}")).JsonAsync();
         using (Assert.EnterMultipleScope())
         {
             Assert.That(task.Str("scheduled"), Is.EqualTo(written));
@@ -213,7 +196,7 @@ public sealed class DifferenceTests
     [TestCase("2021-01-01T00:00:00", "cannot parse")]
     public async Task D6_NonRfc3339Times_Are400(string sent, string message)
     {
-        var response = await _client.SendAsync("POST", $"/v1/topics/t/tasks/{Unique("id")}", $$"""{"scheduled":"{{sent}}"}""");
+        var response = await Client.SendAsync("POST", $"/v1/topics/t/tasks/{Unique("id")}", $$"""{"scheduled":"{{sent}}"}""");
 
         Assert.That(await AssertErrorAsync(response, HttpStatusCode.BadRequest), Does.Contain(message));
     }

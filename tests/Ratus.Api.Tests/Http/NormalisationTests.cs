@@ -5,27 +5,10 @@ using static Ratus.Api.Tests.Support.Wire;
 namespace Ratus.Api.Tests.Http;
 
 // Spec §7.2 scenarios 8–11 and §2.3: task, bulk, promise and commit bodies as the server normalises them.
-public sealed class NormalisationTests
+public sealed class NormalisationTests : ApiTestBase
 {
-    private RatusApiFactory _factory = null!;
-    private HttpClient _client = null!;
-
-    [OneTimeSetUp]
-    public void StartServer()
-    {
-        _factory = new RatusApiFactory();
-        _client = _factory.CreateRawClient();
-    }
-
-    [OneTimeTearDown]
-    public async Task StopServer()
-    {
-        _client.Dispose();
-        await _factory.DisposeAsync();
-    }
-
     private async Task<System.Text.Json.JsonElement> GetTaskAsync(string id) =>
-        await (await _client.SendAsync("GET", $"/v1/topics//tasks/{Uri.EscapeDataString(id)}")).JsonAsync();
+        await (await Client.SendAsync("GET", $"/v1/topics//tasks/{Uri.EscapeDataString(id)}")).JsonAsync();
 
     [TestCase("{}")]
     [TestCase("null")]
@@ -34,7 +17,7 @@ public sealed class NormalisationTests
     {
         var topic = Unique("topic");
         var id = Unique("id");
-        await AssertExactAsync(await _client.SendAsync("POST", $"/topics/{topic}/tasks/{id}", body), HttpStatusCode.Created, """{"created":1,"updated":0}""");
+        await AssertExactAsync(await Client.SendAsync("POST", $"/topics/{topic}/tasks/{id}", body), HttpStatusCode.Created, """{"created":1,"updated":0}""");
 
         var task = await GetTaskAsync(id);
         using (Assert.EnterMultipleScope())
@@ -60,27 +43,27 @@ public sealed class NormalisationTests
     public async Task Task_InvalidBody_Is400AndStoresNothing(string body, string message)
     {
         var id = Unique("id");
-        var response = await _client.SendAsync("POST", $"/v1/topics/test/tasks/{id}", body);
+        var response = await Client.SendAsync("POST", $"/v1/topics/test/tasks/{id}", body);
 
         Assert.That(await AssertErrorAsync(response, HttpStatusCode.BadRequest), Does.StartWith("bad request: ").And.Contain(message));
-        await AssertErrorAsync(await _client.SendAsync("GET", $"/v1/topics//tasks/{id}"), HttpStatusCode.NotFound, "not found");
+        await AssertErrorAsync(await Client.SendAsync("GET", $"/v1/topics//tasks/{id}"), HttpStatusCode.NotFound, "not found");
     }
 
     [TestCase("POST")]
     [TestCase("PUT")]
     public async Task Task_MissingBody_Is400(string method)
     {
-        await AssertErrorAsync(await _client.SendAsync(method, $"/v1/topics/test/tasks/{Unique("id")}"), HttpStatusCode.BadRequest,
+        await AssertErrorAsync(await Client.SendAsync(method, $"/v1/topics/test/tasks/{Unique("id")}"), HttpStatusCode.BadRequest,
             "bad request: missing request body");
-        await AssertErrorAsync(await _client.SendAsync(method, "/v1/topics/test/tasks/x", " \n"), HttpStatusCode.BadRequest,
+        await AssertErrorAsync(await Client.SendAsync(method, "/v1/topics/test/tasks/x", " \n"), HttpStatusCode.BadRequest,
             "bad request: missing request body");
-        await AssertErrorAsync(await _client.SendAsync(method, "/v1/topics/test/tasks"), HttpStatusCode.BadRequest,
+        await AssertErrorAsync(await Client.SendAsync(method, "/v1/topics/test/tasks"), HttpStatusCode.BadRequest,
             "bad request: missing request body");
     }
 
     [Test]
     public async Task Task_EmptyTopicEverywhere_Is400() =>
-        await AssertErrorAsync(await _client.SendAsync("POST", $"/v1/topics//tasks/{Unique("id")}", "{}"), HttpStatusCode.BadRequest,
+        await AssertErrorAsync(await Client.SendAsync("POST", $"/v1/topics//tasks/{Unique("id")}", "{}"), HttpStatusCode.BadRequest,
             "bad request: topic must not be empty");
 
     [Test]
@@ -88,7 +71,7 @@ public sealed class NormalisationTests
     {
         var id = Unique("id");
         var topic = Unique("body");
-        await AssertExactAsync(await _client.SendAsync("POST", $"/v1/topics/path/tasks/{id}", $$"""{"_id":"{{id}}","topic":"{{topic}}"}"""),
+        await AssertExactAsync(await Client.SendAsync("POST", $"/v1/topics/path/tasks/{id}", $$"""{"_id":"{{id}}","topic":"{{topic}}"}"""),
             HttpStatusCode.Created, """{"created":1,"updated":0}""");
 
         Assert.That((await GetTaskAsync(id)).Str("topic"), Is.EqualTo(topic));
@@ -98,7 +81,7 @@ public sealed class NormalisationTests
     public async Task Task_Defer_SchedulesRelativeToProduced_AndIsNeverReturned()
     {
         var id = Unique("id");
-        await AssertExactAsync(await _client.SendAsync("POST", $"/v1/topics/t/tasks/{id}", """{"defer":"10m"}"""),
+        await AssertExactAsync(await Client.SendAsync("POST", $"/v1/topics/t/tasks/{id}", """{"defer":"10m"}"""),
             HttpStatusCode.Created, """{"created":1,"updated":0}""");
 
         var task = await GetTaskAsync(id);
@@ -113,7 +96,7 @@ public sealed class NormalisationTests
     public async Task Task_DeferIsIgnoredWhenScheduledIsGiven()
     {
         var id = Unique("id");
-        await _client.SendAsync("POST", $"/v1/topics/t/tasks/{id}", """{"defer":"foo","scheduled":"2030-01-01T00:00:00Z"}""");
+        await Client.SendAsync("POST", $"/v1/topics/t/tasks/{id}", """{"defer":"foo","scheduled":"2030-01-01T00:00:00Z"}""");
 
         Assert.That((await GetTaskAsync(id)).Instant("scheduled"), Is.EqualTo(new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero)));
     }
@@ -123,7 +106,7 @@ public sealed class NormalisationTests
     {
         var topic = Unique("topic");
         var id = Unique("id");
-        await AssertExactAsync(await _client.SendAsync("POST", $"/v1/topics/{topic}/tasks", $$"""{"data":[{"_id":"{{id}}"}]}"""),
+        await AssertExactAsync(await Client.SendAsync("POST", $"/v1/topics/{topic}/tasks", $$"""{"data":[{"_id":"{{id}}"}]}"""),
             HttpStatusCode.Created, """{"created":1,"updated":0}""");
 
         var task = await GetTaskAsync(id);
@@ -143,7 +126,7 @@ public sealed class NormalisationTests
     {
         foreach (var method in new[] { "POST", "PUT" })
         {
-            var response = await _client.SendAsync(method, "/v1/topics//tasks", body);
+            var response = await Client.SendAsync(method, "/v1/topics//tasks", body);
             Assert.That(await AssertErrorAsync(response, HttpStatusCode.BadRequest), Does.StartWith("bad request: ").And.Contain(message), method);
         }
     }
@@ -154,8 +137,8 @@ public sealed class NormalisationTests
     [TestCase("null")]
     public async Task Bulk_NothingToInsert_Is200WithZeroCounts(string body)
     {
-        await AssertExactAsync(await _client.SendAsync("POST", "/v1/topics/t/tasks", body), HttpStatusCode.OK, """{"created":0,"updated":0}""");
-        await AssertExactAsync(await _client.SendAsync("PUT", "/v1/topics/t/tasks", body), HttpStatusCode.OK, """{"created":0,"updated":0}""");
+        await AssertExactAsync(await Client.SendAsync("POST", "/v1/topics/t/tasks", body), HttpStatusCode.OK, """{"created":0,"updated":0}""");
+        await AssertExactAsync(await Client.SendAsync("PUT", "/v1/topics/t/tasks", body), HttpStatusCode.OK, """{"created":0,"updated":0}""");
     }
 
     [Test]
@@ -163,19 +146,19 @@ public sealed class NormalisationTests
     {
         var topic = Unique("topic");
         var ok = Unique("ok");
-        var response = await _client.SendAsync("POST", $"/v1/topics/{topic}/tasks", $$"""{"data":[{"_id":"{{ok}}"},{"_id":"bad","defer":"foo"}]}""");
+        var response = await Client.SendAsync("POST", $"/v1/topics/{topic}/tasks", $$"""{"data":[{"_id":"{{ok}}"},{"_id":"bad","defer":"foo"}]}""");
 
         await AssertErrorContainsAsync(response, HttpStatusCode.BadRequest, "invalid duration");
-        await AssertExactAsync(await _client.SendAsync("GET", $"/v1/topics/{topic}/tasks"), HttpStatusCode.OK, """{"data":[]}""");
+        await AssertExactAsync(await Client.SendAsync("GET", $"/v1/topics/{topic}/tasks"), HttpStatusCode.OK, """{"data":[]}""");
     }
 
     [Test]
     public async Task Promise_QueryConsumerAndPathId_AreApplied()
     {
         var id = Unique("id");
-        await _client.SendAsync("POST", $"/v1/topics/test/tasks/{id}", "{}");
+        await Client.SendAsync("POST", $"/v1/topics/test/tasks/{id}", "{}");
 
-        var response = await _client.SendAsync("POST", $"/v1/topics/test/promises/{id}?consumer=foo", "{}");
+        var response = await Client.SendAsync("POST", $"/v1/topics/test/promises/{id}?consumer=foo", "{}");
         var task = await response.JsonAsync();
         using (Assert.EnterMultipleScope())
         {
@@ -194,9 +177,9 @@ public sealed class NormalisationTests
     public async Task Promise_InvalidInput_Is400AndClaimsNothing(string body, string query, string message)
     {
         var id = Unique("id");
-        await _client.SendAsync("POST", $"/v1/topics/test/tasks/{id}", "{}");
+        await Client.SendAsync("POST", $"/v1/topics/test/tasks/{id}", "{}");
 
-        await AssertErrorAsync(await _client.SendAsync("POST", $"/v1/topics/test/promises/{id}{query}", body), HttpStatusCode.BadRequest, message);
+        await AssertErrorAsync(await Client.SendAsync("POST", $"/v1/topics/test/promises/{id}{query}", body), HttpStatusCode.BadRequest, message);
         Assert.That((await GetTaskAsync(id)).Int("state"), Is.Zero);
     }
 
@@ -205,9 +188,9 @@ public sealed class NormalisationTests
     {
         var topic = Unique("topic");
         var id = Unique("id");
-        await _client.SendAsync("POST", $"/v1/topics/{topic}/tasks/{id}", "{}");
+        await Client.SendAsync("POST", $"/v1/topics/{topic}/tasks/{id}", "{}");
 
-        var response = await _client.SendAsync("POST", $"/v1/topics/{topic}/promises?consumer=query&deadline=2030-01-01",
+        var response = await Client.SendAsync("POST", $"/v1/topics/{topic}/promises?consumer=query&deadline=2030-01-01",
             """{"consumer":"body","timeout":"1h"}""");
         var task = await response.JsonAsync();
         using (Assert.EnterMultipleScope())
@@ -218,8 +201,8 @@ public sealed class NormalisationTests
         }
 
         var other = Unique("id");
-        await _client.SendAsync("POST", $"/v1/topics/{topic}/tasks/{other}", "{}");
-        var defaulted = await (await _client.SendAsync("POST", $"/v1/topics/{topic}/promises?deadline=2030-01-01")).JsonAsync();
+        await Client.SendAsync("POST", $"/v1/topics/{topic}/tasks/{other}", "{}");
+        var defaulted = await (await Client.SendAsync("POST", $"/v1/topics/{topic}/promises?deadline=2030-01-01")).JsonAsync();
         Assert.That(defaulted.Instant("deadline") - defaulted.Instant("consumed"), Is.EqualTo(TimeSpan.FromMinutes(10)).Within(TimeSpan.FromSeconds(5)));
     }
 
@@ -227,9 +210,9 @@ public sealed class NormalisationTests
     public async Task Promise_AbsoluteDeadlineWinsOverTimeout()
     {
         var id = Unique("id");
-        await _client.SendAsync("POST", $"/v1/topics/t/tasks/{id}", "{}");
+        await Client.SendAsync("POST", $"/v1/topics/t/tasks/{id}", "{}");
 
-        var task = await (await _client.SendAsync("PUT", $"/v1/topics/t/promises/{id}", """{"timeout":"1s","deadline":"2999-01-01T00:00:00Z"}""")).JsonAsync();
+        var task = await (await Client.SendAsync("PUT", $"/v1/topics/t/promises/{id}", """{"timeout":"1s","deadline":"2999-01-01T00:00:00Z"}""")).JsonAsync();
 
         Assert.That(task.Instant("deadline"), Is.EqualTo(new DateTimeOffset(2999, 1, 1, 0, 0, 0, TimeSpan.Zero)));
     }
@@ -238,9 +221,9 @@ public sealed class NormalisationTests
     public async Task Commit_Defer_CompletesByDefaultAndReschedules()
     {
         var id = Unique("id");
-        await _client.SendAsync("POST", $"/v1/topics/test/tasks/{id}", "{}");
+        await Client.SendAsync("POST", $"/v1/topics/test/tasks/{id}", "{}");
 
-        var response = await _client.SendAsync("PATCH", $"/v1/topics/test/tasks/{id}", """{"defer":"10m"}""");
+        var response = await Client.SendAsync("PATCH", $"/v1/topics/test/tasks/{id}", """{"defer":"10m"}""");
         var task = await response.JsonAsync();
         using (Assert.EnterMultipleScope())
         {
@@ -256,9 +239,9 @@ public sealed class NormalisationTests
     public async Task Commit_InvalidInput_Is400AndChangesNothing(string body, string message)
     {
         var id = Unique("id");
-        await _client.SendAsync("POST", $"/v1/topics/test/tasks/{id}", "{}");
+        await Client.SendAsync("POST", $"/v1/topics/test/tasks/{id}", "{}");
 
-        await AssertErrorAsync(await _client.SendAsync("PATCH", $"/v1/topics/test/tasks/{id}", body), HttpStatusCode.BadRequest, message);
+        await AssertErrorAsync(await Client.SendAsync("PATCH", $"/v1/topics/test/tasks/{id}", body), HttpStatusCode.BadRequest, message);
         Assert.That((await GetTaskAsync(id)).Int("state"), Is.Zero);
     }
 
@@ -266,10 +249,10 @@ public sealed class NormalisationTests
     public async Task Commit_RetryPattern_GoesBackToPendingWithNewSchedule()
     {
         var id = Unique("id");
-        await _client.SendAsync("POST", $"/v1/topics/test/tasks/{id}", "{}");
-        var claimed = await (await _client.SendAsync("POST", $"/v1/topics/test/promises/{id}")).JsonAsync();
+        await Client.SendAsync("POST", $"/v1/topics/test/tasks/{id}", "{}");
+        var claimed = await (await Client.SendAsync("POST", $"/v1/topics/test/promises/{id}")).JsonAsync();
 
-        var task = await (await _client.SendAsync("PATCH", $"/v1/topics//tasks/{id}",
+        var task = await (await Client.SendAsync("PATCH", $"/v1/topics//tasks/{id}",
             $$$"""{"nonce":"{{{claimed.Str("nonce")}}}","state":0,"defer":"30s","topic":"revisit","payload":{"x":1}}""")).JsonAsync();
         using (Assert.EnterMultipleScope())
         {

@@ -7,34 +7,17 @@ using static Ratus.Api.Tests.Support.Wire;
 namespace Ratus.Api.Tests.Http;
 
 // Spec §7.1 (router and documents), §2.1 (prefixes, trailing slashes, CORS, gzip) and D7 (405 with Allow).
-public sealed class RouterTests
+public sealed class RouterTests : ApiTestBase
 {
     private const string NotFoundBody = """{"error":{"code":404,"message":"not found"}}""";
-
-    private RatusApiFactory _factory = null!;
-    private HttpClient _client = null!;
-
-    [OneTimeSetUp]
-    public void StartServer()
-    {
-        _factory = new RatusApiFactory();
-        _client = _factory.CreateRawClient();
-    }
-
-    [OneTimeTearDown]
-    public async Task StopServer()
-    {
-        _client.Dispose();
-        await _factory.DisposeAsync();
-    }
 
     [Test]
     public async Task EveryReadRoute_AnswersTheSameAtTheRootAsUnderV1()
     {
         var topic = Unique("topic");
         var id = Unique("id");
-        await _client.SendAsync("POST", $"/v1/topics/{topic}/tasks/{id}", "{}");
-        await _client.SendAsync("POST", $"/v1/topics/{topic}/promises", """{"consumer":"c"}""");
+        await Client.SendAsync("POST", $"/v1/topics/{topic}/tasks/{id}", "{}");
+        await Client.SendAsync("POST", $"/v1/topics/{topic}/promises", """{"consumer":"c"}""");
 
         foreach (var path in new[]
         {
@@ -42,8 +25,8 @@ public sealed class RouterTests
             $"/topics/{topic}/promises", $"/topics/{topic}/promises/{id}", "/livez", "/healthz", "/readyz",
         })
         {
-            var root = await _client.SendAsync("GET", path);
-            var v1 = await _client.SendAsync("GET", "/v1" + path);
+            var root = await Client.SendAsync("GET", path);
+            var v1 = await Client.SendAsync("GET", "/v1" + path);
             using (Assert.EnterMultipleScope())
             {
                 Assert.That(root.StatusCode, Is.EqualTo(HttpStatusCode.OK), path);
@@ -54,7 +37,7 @@ public sealed class RouterTests
 
         foreach (var path in new[] { "/metrics", "/v1/metrics" })
         {
-            var metrics = await _client.SendAsync("GET", path);
+            var metrics = await Client.SendAsync("GET", path);
             Assert.That(metrics.StatusCode, Is.EqualTo(HttpStatusCode.OK), path);
         }
     }
@@ -65,19 +48,19 @@ public sealed class RouterTests
         var topic = Unique("topic");
         var id = Unique("id");
         var other = Unique("id");
-        await AssertExactAsync(await _client.SendAsync("POST", $"/topics/{topic}/tasks/{id}", "{}"), HttpStatusCode.Created, """{"created":1,"updated":0}""");
-        await AssertExactAsync(await _client.SendAsync("PUT", $"/topics/{topic}/tasks/{id}", "{}"), HttpStatusCode.OK, """{"created":0,"updated":1}""");
-        await AssertExactAsync(await _client.SendAsync("POST", $"/topics/{topic}/tasks", $$"""{"data":[{"_id":"{{other}}"}]}"""), HttpStatusCode.Created, """{"created":1,"updated":0}""");
-        await AssertExactAsync(await _client.SendAsync("PUT", $"/topics/{topic}/tasks", $$"""{"data":[{"_id":"{{other}}"}]}"""), HttpStatusCode.OK, """{"created":0,"updated":1}""");
-        Assert.That((await _client.SendAsync("POST", $"/topics/{topic}/promises")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
-        Assert.That((await _client.SendAsync("PUT", $"/topics/{topic}/promises/{id}")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
-        Assert.That((await _client.SendAsync("POST", $"/topics/{topic}/promises/{other}")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
-        await AssertExactAsync(await _client.SendAsync("DELETE", $"/topics/{topic}/promises/{id}"), HttpStatusCode.OK, """{"deleted":1}""");
-        await AssertExactAsync(await _client.SendAsync("DELETE", $"/topics/{topic}/promises"), HttpStatusCode.OK, """{"deleted":1}""");
-        Assert.That((await _client.SendAsync("PATCH", $"/topics/{topic}/tasks/{id}")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
-        await AssertExactAsync(await _client.SendAsync("DELETE", $"/topics/{topic}/tasks/{id}"), HttpStatusCode.OK, """{"deleted":1}""");
-        await AssertExactAsync(await _client.SendAsync("DELETE", $"/topics/{topic}/tasks"), HttpStatusCode.OK, """{"deleted":1}""");
-        await AssertExactAsync(await _client.SendAsync("DELETE", $"/topics/{topic}"), HttpStatusCode.OK, """{"deleted":0}""");
+        await AssertExactAsync(await Client.SendAsync("POST", $"/topics/{topic}/tasks/{id}", "{}"), HttpStatusCode.Created, """{"created":1,"updated":0}""");
+        await AssertExactAsync(await Client.SendAsync("PUT", $"/topics/{topic}/tasks/{id}", "{}"), HttpStatusCode.OK, """{"created":0,"updated":1}""");
+        await AssertExactAsync(await Client.SendAsync("POST", $"/topics/{topic}/tasks", $$"""{"data":[{"_id":"{{other}}"}]}"""), HttpStatusCode.Created, """{"created":1,"updated":0}""");
+        await AssertExactAsync(await Client.SendAsync("PUT", $"/topics/{topic}/tasks", $$"""{"data":[{"_id":"{{other}}"}]}"""), HttpStatusCode.OK, """{"created":0,"updated":1}""");
+        Assert.That((await Client.SendAsync("POST", $"/topics/{topic}/promises")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That((await Client.SendAsync("PUT", $"/topics/{topic}/promises/{id}")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That((await Client.SendAsync("POST", $"/topics/{topic}/promises/{other}")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        await AssertExactAsync(await Client.SendAsync("DELETE", $"/topics/{topic}/promises/{id}"), HttpStatusCode.OK, """{"deleted":1}""");
+        await AssertExactAsync(await Client.SendAsync("DELETE", $"/topics/{topic}/promises"), HttpStatusCode.OK, """{"deleted":1}""");
+        Assert.That((await Client.SendAsync("PATCH", $"/topics/{topic}/tasks/{id}")).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        await AssertExactAsync(await Client.SendAsync("DELETE", $"/topics/{topic}/tasks/{id}"), HttpStatusCode.OK, """{"deleted":1}""");
+        await AssertExactAsync(await Client.SendAsync("DELETE", $"/topics/{topic}/tasks"), HttpStatusCode.OK, """{"deleted":1}""");
+        await AssertExactAsync(await Client.SendAsync("DELETE", $"/topics/{topic}"), HttpStatusCode.OK, """{"deleted":0}""");
 
         await using var isolated = new RatusApiFactory();
         using var client = isolated.CreateRawClient();
@@ -90,7 +73,7 @@ public sealed class RouterTests
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, "/404");
         request.Headers.AcceptEncoding.ParseAdd("gzip");
-        var response = await _client.SendAsync(request);
+        var response = await Client.SendAsync(request);
 
         await using var gzip = new GZipStream(await response.Content.ReadAsStreamAsync(), CompressionMode.Decompress);
         using var reader = new StreamReader(gzip);
@@ -111,7 +94,7 @@ public sealed class RouterTests
     [TestCase("/v1/topics/a/b")]
     [TestCase("/v1/topics/a/tasks/b/c")]
     public async Task UnknownPath_Is404Envelope(string path) =>
-        await AssertExactAsync(await _client.SendAsync("GET", path), HttpStatusCode.NotFound, NotFoundBody);
+        await AssertExactAsync(await Client.SendAsync("GET", path), HttpStatusCode.NotFound, NotFoundBody);
 
     [TestCase("PATCH", "/v1/topics", "GET, DELETE")]
     [TestCase("POST", "/topics", "GET, DELETE")]
@@ -120,7 +103,7 @@ public sealed class RouterTests
     [TestCase("POST", "/v1/livez", "GET")]
     public async Task WrongMethodOnKnownPath_Is405WithAllowAndEnvelope(string method, string path, string allowed)
     {
-        var response = await _client.SendAsync(method, path);
+        var response = await Client.SendAsync(method, path);
 
         await AssertErrorAsync(response, HttpStatusCode.MethodNotAllowed);
         var allow = response.Content.Headers.Allow.SelectMany(a => a.Split(',', StringSplitOptions.TrimEntries)).ToArray();
@@ -130,9 +113,9 @@ public sealed class RouterTests
     [Test]
     public async Task TrailingSlash_RedirectsGetWith301AndOtherMethodsWith307()
     {
-        var get = await _client.SendAsync("GET", "/v1/topics/");
-        var post = await _client.SendAsync("POST", "/v1/topics/x/tasks/", """{"data":[]}""");
-        var root = await _client.SendAsync("GET", "/topics/x/");
+        var get = await Client.SendAsync("GET", "/v1/topics/");
+        var post = await Client.SendAsync("POST", "/v1/topics/x/tasks/", """{"data":[]}""");
+        var root = await Client.SendAsync("GET", "/topics/x/");
         using (Assert.EnterMultipleScope())
         {
             Assert.That(get.StatusCode, Is.EqualTo(HttpStatusCode.MovedPermanently));
@@ -149,7 +132,7 @@ public sealed class RouterTests
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, "/v1/livez");
         request.Headers.Add("Origin", "https://example.com");
-        var response = await _client.SendAsync(request);
+        var response = await Client.SendAsync(request);
 
         using (Assert.EnterMultipleScope())
         {
@@ -163,7 +146,7 @@ public sealed class RouterTests
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, $"/v1/topics/t/tasks/{Unique("id")}");
         request.Headers.Add("Origin", "https://example.com");
-        var response = await _client.SendAsync(request);
+        var response = await Client.SendAsync(request);
 
         await AssertErrorAsync(response, HttpStatusCode.BadRequest, "bad request: missing request body");
         Assert.That(response.Headers.TryGetValues("Access-Control-Allow-Origin", out var origin) ? origin : [], Is.EqualTo(new[] { "*" }));
@@ -175,7 +158,7 @@ public sealed class RouterTests
         using var request = new HttpRequestMessage(HttpMethod.Options, "/v1/topics/t/tasks");
         request.Headers.Add("Origin", "https://example.com");
         request.Headers.Add("Access-Control-Request-Method", "PUT");
-        var response = await _client.SendAsync(request);
+        var response = await Client.SendAsync(request);
 
         using (Assert.EnterMultipleScope())
         {
@@ -191,7 +174,7 @@ public sealed class RouterTests
     [Test]
     public async Task SwaggerUi_IsServedAtTheRoot()
     {
-        var response = await _client.SendAsync("GET", "/");
+        var response = await Client.SendAsync("GET", "/");
         var html = await response.Content.ReadAsStringAsync();
         using (Assert.EnterMultipleScope())
         {
@@ -201,12 +184,12 @@ public sealed class RouterTests
             Assert.That(html, Does.Contain("<title>Ratus API Specification</title>"));
         }
 
-        var swagger = await _client.SendAsync("GET", "/swagger");
+        var swagger = await Client.SendAsync("GET", "/swagger");
         Assert.That((int)swagger.StatusCode, Is.EqualTo(200).Or.InRange(301, 308));
         if ((int)swagger.StatusCode is >= 301 and <= 308)
         {
             var location = new Uri(new Uri("http://localhost/swagger"), swagger.Headers.Location!).PathAndQuery;
-            var target = await _client.SendAsync("GET", location);
+            var target = await Client.SendAsync("GET", location);
             using (Assert.EnterMultipleScope())
             {
                 Assert.That(target.StatusCode, Is.EqualTo(HttpStatusCode.OK), location);
@@ -222,7 +205,7 @@ public sealed class RouterTests
     [TestCase("/swagger/v1/swagger.json", "\"openapi\":", "application/json")]
     public async Task ApiDocuments_AreServed(string path, string marker, string? mediaType)
     {
-        var response = await _client.SendAsync("GET", path);
+        var response = await Client.SendAsync("GET", path);
         var text = await response.Content.ReadAsStringAsync();
         using (Assert.EnterMultipleScope())
         {
@@ -238,7 +221,7 @@ public sealed class RouterTests
     [Test]
     public async Task OpenApiDocument_DescribesEveryRouteWithItsBodies()
     {
-        var document = await (await _client.SendAsync("GET", "/openapi.json")).JsonAsync();
+        var document = await (await Client.SendAsync("GET", "/openapi.json")).JsonAsync();
         var paths = document.GetProperty("paths");
         var expected = new Dictionary<string, string[]>
         {

@@ -5,35 +5,18 @@ using static Ratus.Api.Tests.Support.Wire;
 namespace Ratus.Api.Tests.Http;
 
 // Spec §1–2.1: request leniency, body limit and response shapes.
-public sealed class WireFormatTests
+public sealed class WireFormatTests : ApiTestBase
 {
-    private RatusApiFactory _factory = null!;
-    private HttpClient _client = null!;
-
-    [OneTimeSetUp]
-    public void StartServer()
-    {
-        _factory = new RatusApiFactory();
-        _client = _factory.CreateRawClient();
-    }
-
-    [OneTimeTearDown]
-    public async Task StopServer()
-    {
-        _client.Dispose();
-        await _factory.DisposeAsync();
-    }
-
     [TestCase("application/x-www-form-urlencoded")]
     [TestCase("text/plain")]
     [TestCase("multipart/form-data; boundary=x")]
     public async Task RequestContentType_IsIgnored_BodiesAreJson(string contentType)
     {
         var id = Unique("id");
-        var response = await _client.SendAsync("POST", $"/v1/topics/t/tasks/{id}", """{"payload":"form"}""", contentType);
+        var response = await Client.SendAsync("POST", $"/v1/topics/t/tasks/{id}", """{"payload":"form"}""", contentType);
 
         await AssertExactAsync(response, HttpStatusCode.Created, """{"created":1,"updated":0}""");
-        var task = await (await _client.SendAsync("GET", $"/v1/topics//tasks/{id}")).JsonAsync();
+        var task = await (await Client.SendAsync("GET", $"/v1/topics//tasks/{id}")).JsonAsync();
         Assert.That(task.GetProperty("payload").GetString(), Is.EqualTo("form"));
     }
 
@@ -57,11 +40,11 @@ public sealed class WireFormatTests
     {
         var topic = Unique("topic");
         var id = Unique("id");
-        await _client.SendAsync("POST", $"/v1/topics/{topic}/tasks", $$"""{"data":[{"_id":"{{id}}","defer":"-1s","timeout":"1s"}]}""");
+        await Client.SendAsync("POST", $"/v1/topics/{topic}/tasks", $$"""{"data":[{"_id":"{{id}}","defer":"-1s","timeout":"1s"}]}""");
 
-        var task = await (await _client.SendAsync("GET", $"/v1/topics//tasks/{id}")).JsonAsync();
-        var list = await (await _client.SendAsync("GET", $"/v1/topics/{topic}/tasks")).JsonAsync();
-        var claimed = await (await _client.SendAsync("POST", $"/v1/topics/{topic}/promises?timeout=1m")).JsonAsync();
+        var task = await (await Client.SendAsync("GET", $"/v1/topics//tasks/{id}")).JsonAsync();
+        var list = await (await Client.SendAsync("GET", $"/v1/topics/{topic}/tasks")).JsonAsync();
+        var claimed = await (await Client.SendAsync("POST", $"/v1/topics/{topic}/promises?timeout=1m")).JsonAsync();
         using (Assert.EnterMultipleScope())
         {
             Assert.That(task.Names(), Is.EqualTo(new[] { "_id", "topic", "state", "nonce", "produced", "scheduled" }));
@@ -75,9 +58,9 @@ public sealed class WireFormatTests
     public async Task EmptyListsAreEmptyArrays()
     {
         var topic = Unique("empty");
-        await AssertExactAsync(await _client.SendAsync("GET", $"/v1/topics/{topic}/tasks"), HttpStatusCode.OK, """{"data":[]}""");
-        await AssertExactAsync(await _client.SendAsync("GET", $"/v1/topics/{topic}/promises"), HttpStatusCode.OK, """{"data":[]}""");
-        await AssertExactAsync(await _client.SendAsync("GET", "/v1/topics?offset=10000"), HttpStatusCode.OK, """{"data":[]}""");
+        await AssertExactAsync(await Client.SendAsync("GET", $"/v1/topics/{topic}/tasks"), HttpStatusCode.OK, """{"data":[]}""");
+        await AssertExactAsync(await Client.SendAsync("GET", $"/v1/topics/{topic}/promises"), HttpStatusCode.OK, """{"data":[]}""");
+        await AssertExactAsync(await Client.SendAsync("GET", "/v1/topics?offset=10000"), HttpStatusCode.OK, """{"data":[]}""");
     }
 
     [Test]
@@ -85,11 +68,11 @@ public sealed class WireFormatTests
     {
         var id = Unique("id");
         var topic = Unique("topic");
-        var response = await _client.SendAsync("POST", "/v1/topics//tasks",
+        var response = await Client.SendAsync("POST", "/v1/topics//tasks",
             $$"""{"extra":{"x":[1,{"y":null}]},"DATA":[{"_ID":"{{id}}","Topic":"{{topic}}","State":3,"Producer":"p","unknown":true}]}""");
 
         await AssertExactAsync(response, HttpStatusCode.Created, """{"created":1,"updated":0}""");
-        var task = await (await _client.SendAsync("GET", $"/v1/topics//tasks/{id}")).JsonAsync();
+        var task = await (await Client.SendAsync("GET", $"/v1/topics//tasks/{id}")).JsonAsync();
         using (Assert.EnterMultipleScope())
         {
             Assert.That(task.Str("topic"), Is.EqualTo(topic));
@@ -97,7 +80,7 @@ public sealed class WireFormatTests
             Assert.That(task.Str("producer"), Is.EqualTo("p"));
         }
 
-        var commit = await (await _client.SendAsync("PATCH", $"/v1/topics//tasks/{id}", """{"STATE":0,"whatever":[]}""")).JsonAsync();
+        var commit = await (await Client.SendAsync("PATCH", $"/v1/topics//tasks/{id}", """{"STATE":0,"whatever":[]}""")).JsonAsync();
         Assert.That(commit.Int("state"), Is.Zero);
     }
 
@@ -105,10 +88,10 @@ public sealed class WireFormatTests
     public async Task ClientSuppliedFieldsAreKept_OnInsert()
     {
         var id = Unique("id");
-        await _client.SendAsync("POST", $"/v1/topics/t/tasks/{id}",
+        await Client.SendAsync("POST", $"/v1/topics/t/tasks/{id}",
             """{"state":1,"nonce":"k","consumer":"c","produced":"2020-01-01T00:00:00Z","consumed":"2020-01-02T00:00:00Z","deadline":"2020-01-03T00:00:00Z"}""");
 
-        var task = await (await _client.SendAsync("GET", $"/v1/topics//tasks/{id}")).JsonAsync();
+        var task = await (await Client.SendAsync("GET", $"/v1/topics//tasks/{id}")).JsonAsync();
         using (Assert.EnterMultipleScope())
         {
             Assert.That(task.Names(), Is.EqualTo(new[] { "_id", "topic", "state", "nonce", "consumer", "produced", "scheduled", "consumed", "deadline" }));
@@ -117,8 +100,8 @@ public sealed class WireFormatTests
             Assert.That(task.Instant("scheduled"), Is.GreaterThan(task.Instant("produced")), "scheduled defaults to now, not to produced");
         }
 
-        await AssertErrorAsync(await _client.SendAsync("PATCH", $"/v1/topics//tasks/{id}", """{"nonce":"j"}"""), HttpStatusCode.Conflict);
-        var committed = await _client.SendAsync("PATCH", $"/v1/topics//tasks/{id}", """{"nonce":"k"}""");
+        await AssertErrorAsync(await Client.SendAsync("PATCH", $"/v1/topics//tasks/{id}", """{"nonce":"j"}"""), HttpStatusCode.Conflict);
+        var committed = await Client.SendAsync("PATCH", $"/v1/topics//tasks/{id}", """{"nonce":"k"}""");
         Assert.That(committed.StatusCode, Is.EqualTo(HttpStatusCode.OK));
     }
 }
