@@ -45,7 +45,11 @@ internal sealed class ServerProcess : IDisposable
 
     public int Id => _process.Id;
 
-    public static ServerProcess Start(params string[] args)
+    public static ServerProcess Start(params string[] args) => Start(new Dictionary<string, string>(), args);
+
+    /// Starts the server with the given environment variables on top of a cleaned environment (no flag variables
+    /// inherited from the machine), e.g. a container image's ENV block.
+    public static ServerProcess Start(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         Assert.That(File.Exists(ServerDll), Is.True, $"server not built at {ServerDll}");
         var startInfo = new ProcessStartInfo("dotnet")
@@ -65,6 +69,11 @@ internal sealed class ServerProcess : IDisposable
         foreach (var flag in Flags.All)
         {
             startInfo.Environment.Remove(flag.EnvironmentVariable);
+        }
+
+        foreach (var (name, value) in environment)
+        {
+            startInfo.Environment[name] = value;
         }
 
         var process = new System.Diagnostics.Process { StartInfo = startInfo };
