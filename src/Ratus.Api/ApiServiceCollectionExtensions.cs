@@ -54,7 +54,7 @@ public static class ApiServiceCollectionExtensions
         });
 
         services.AddOpenTelemetry().WithMetrics(m => m
-            .AddMeter(MeterName)
+            .AddMeter(MeterName, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "System.Runtime")
             .AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0));
         return services;
     }
