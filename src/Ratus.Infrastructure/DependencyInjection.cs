@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using MongoDB.Driver;
 using Ratus.Application.Abstractions;
 using Ratus.Infrastructure.Chores;
 using Ratus.Infrastructure.Hosting;
@@ -26,6 +27,8 @@ public static class DependencyInjection
         // call (a test's ConfigureAppConfiguration) still selects it. The lifecycle service resolves it at start-up,
         // which turns a bad name into a start-up failure.
         services.TryAddSingleton<InMemoryTaskRepository>();
+        services.TryAddSingleton<IMongoClient>(CreateMongoClient);
+        services.TryAddSingleton<MongoTaskRepository>();
         services.TryAddSingleton<ITaskRepository>(CreateEngine);
 
         services.AddHostedService<EngineLifecycleService>();
@@ -39,8 +42,22 @@ public static class DependencyInjection
         return name.ToLowerInvariant() switch
         {
             EngineOptions.MemDb => services.GetRequiredService<InMemoryTaskRepository>(),
-            EngineOptions.MongoDb => throw new NotSupportedException("the mongodb engine is not available yet"),
+            EngineOptions.MongoDb => services.GetRequiredService<MongoTaskRepository>(),
             _ => throw new InvalidOperationException($"unknown storage engine: {name}"),
         };
+    }
+
+    // Connects lazily, without a ping (spec §3.11). Server selection gives up after a few seconds unless the URI says
+    // otherwise, so a request while MongoDB is down fails fast instead of hanging for the driver's default 30 s.
+    private static MongoClient CreateMongoClient(IServiceProvider services)
+    {
+        var uri = services.GetRequiredService<IOptions<MongoDbOptions>>().Value.Uri;
+        var settings = MongoClientSettings.FromConnectionString(uri);
+        if (!uri.Contains("serverSelectionTimeoutMS", StringComparison.OrdinalIgnoreCase))
+        {
+            settings.ServerSelectionTimeout = TimeSpan.FromSeconds(5);
+        }
+
+        return new MongoClient(settings);
     }
 }

@@ -36,13 +36,20 @@ public sealed class DependencyInjectionTests
         Assert.That(provider.GetRequiredService<ITaskRepository>(), Is.InstanceOf<InMemoryTaskRepository>());
     }
 
-    [Test]
-    public void AddInfrastructure_MongoDb_FailsWithNotAvailableYet()
+    [TestCase("mongodb")]
+    [TestCase("MongoDB")]
+    public void AddInfrastructure_MongoDb_ResolvesTheMongoEngineWithoutConnecting(string name)
     {
-        using var provider = Build(new() { ["Engine:Name"] = "MongoDB" });
+        // Nothing listens on port 1: resolving must not connect (the engine connects lazily, spec §3.11).
+        using var provider = Build(new() { ["Engine:Name"] = name, ["MongoDb:Uri"] = "mongodb://127.0.0.1:1" });
 
-        var exception = Assert.Throws<NotSupportedException>(() => provider.GetRequiredService<ITaskRepository>());
-        Assert.That(exception!.Message, Is.EqualTo("the mongodb engine is not available yet"));
+        var engine = provider.GetRequiredService<ITaskRepository>();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(engine, Is.InstanceOf<MongoTaskRepository>());
+            Assert.That(provider.GetRequiredService<ITaskRepository>(), Is.SameAs(engine));
+        });
     }
 
     [Test]

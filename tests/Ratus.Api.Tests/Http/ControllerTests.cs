@@ -9,7 +9,9 @@ using static Ratus.Api.Tests.Support.Wire;
 namespace Ratus.Api.Tests.Http;
 
 // Spec §7.3 scenarios 12–14, against the real memdb engine instead of the original's stub.
-public sealed class ControllerTests : ApiTestBase
+[TestFixture(RatusApiFactory.MemDb)]
+[TestFixture(RatusApiFactory.MongoDb)]
+public sealed class ControllerTests(string engine) : ApiTestBase(engine)
 {
     [Test]
     public async Task Topic_GetCountsTasksInAnyState_DeleteCountsTasksAndNeverAnswers404()
@@ -30,7 +32,7 @@ public sealed class ControllerTests : ApiTestBase
     [Test]
     public async Task TopicList_IsOrderedByName_PagesOverNames_AndDeleteAllEmptiesIt()
     {
-        await using var factory = new RatusApiFactory();
+        await using var factory = NewFactory();
         using var client = factory.CreateRawClient();
         foreach (var topic in new[] { "c", "a", "b", "a" })
         {

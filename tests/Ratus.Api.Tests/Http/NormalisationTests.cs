@@ -5,7 +5,9 @@ using static Ratus.Api.Tests.Support.Wire;
 namespace Ratus.Api.Tests.Http;
 
 // Spec §7.2 scenarios 8–11 and §2.3: task, bulk, promise and commit bodies as the server normalises them.
-public sealed class NormalisationTests : ApiTestBase
+[TestFixture(RatusApiFactory.MemDb)]
+[TestFixture(RatusApiFactory.MongoDb)]
+public sealed class NormalisationTests(string engine) : ApiTestBase(engine)
 {
     private async Task<System.Text.Json.JsonElement> GetTaskAsync(string id) =>
         await (await Client.SendAsync("GET", $"/v1/topics//tasks/{Uri.EscapeDataString(id)}")).JsonAsync();
