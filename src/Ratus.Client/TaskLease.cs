@@ -1,0 +1,177 @@
+using System.Text.Json;
+
+namespace Ratus.Client;
+
+/// <summary>A claimed task together with its pending commit: the .NET counterpart of the Go client's <c>Context</c>.</summary>
+/// <remarks>
+/// <para>The builder methods change the pending commit, which starts as "completed, checked against the task's nonce",
+/// and return the lease for chaining: <c>await lease.Retry(TimeSpan.FromSeconds(30)).CommitAsync();</c></para>
+/// <para><see cref="CancellationToken"/> fires when the promise runs out: <c>deadline − consumed</c> after the claim,
+/// measured on the local clock so that clock skew with the server does not matter.</para>
+/// <para>Disposing the lease releases its timer and does <b>not</b> commit: an uncommitted task stays active until its
+/// deadline, then the server makes it pending again.</para>
+/// </remarks>
+public sealed class TaskLease : IAsyncDisposable
+{
+    private readonly RatusClient _client;
+    private readonly CancellationTokenSource _deadline;
+    private readonly SemaphoreSlim _commitLock = new(1, 1);
+    private Commit _commit;
+    private RatusTask? _committed;
+
+    internal TaskLease(RatusClient client, RatusTask task, TimeProvider timeProvider)
+    {
+        _client = client;
+        Task = task;
+        _commit = DefaultCommit(task);
+        if (task.Deadline is { } deadline && task.Consumed is { } consumed)
+        {
+            var remaining = deadline - consumed;
+            _deadline = remaining > TimeSpan.Zero ? new CancellationTokenSource(remaining, timeProvider) : new CancellationTokenSource();
+            if (remaining <= TimeSpan.Zero)
+            {
+                _deadline.Cancel();
+            }
+        }
+        else
+        {
+            _deadline = new CancellationTokenSource();
+        }
+    }
+
+    /// <summary>The claimed task, as the server returned it.</summary>
+    public RatusTask Task { get; }
+
+    /// <summary>Fires when the promise's deadline passes (<c>deadline − consumed</c> after the claim), and after a
+    /// successful <see cref="CommitAsync"/>.</summary>
+    public CancellationToken CancellationToken => _deadline.Token;
+
+    /// <summary>The commit that <see cref="CommitAsync"/> will send.</summary>
+    public Commit Commit => _commit;
+
+    /// <summary>Whether <see cref="CommitAsync"/> (or <see cref="AbandonAsync"/>) has succeeded.</summary>
+    public bool IsCommitted => Volatile.Read(ref _committed) is not null;
+
+    /// <summary>Sets the nonce the task must still carry.</summary>
+    /// <param name="nonce">The nonce.</param>
+    /// <returns>This lease.</returns>
+    public TaskLease SetNonce(string nonce) => Change(_commit with { Nonce = nonce });
+
+    /// <summary>Moves the task to another topic on commit.</summary>
+    /// <param name="topic">The target topic.</param>
+    /// <returns>This lease.</returns>
+    public TaskLease SetTopic(string topic) => Change(_commit with { Topic = topic });
+
+    /// <summary>Sets the state the task takes on commit.</summary>
+    /// <param name="state">The target state.</param>
+    /// <returns>This lease.</returns>
+    public TaskLease SetState(TaskState state) => Change(_commit with { State = state });
+
+    /// <summary>Sets the task's scheduled time on commit.</summary>
+    /// <param name="scheduled">The new scheduled time.</param>
+    /// <returns>This lease.</returns>
+    public TaskLease SetScheduled(DateTimeOffset scheduled) => Change(_commit with { Scheduled = scheduled });
+
+    /// <summary>Replaces the task's payload on commit.</summary>
+    /// <param name="payload">The new payload.</param>
+    /// <returns>This lease.</returns>
+    public TaskLease SetPayload(JsonElement payload) => Change(_commit with { Payload = payload });
+
+    /// <summary>Replaces the task's payload on commit with a serialised value (web defaults: camelCase).</summary>
+    /// <typeparam name="T">The type of the value.</typeparam>
+    /// <param name="value">The new payload.</param>
+    /// <returns>This lease.</returns>
+    public TaskLease SetPayload<T>(T value) => SetPayload(RatusPayload.From(value));
+
+    /// <summary>Reschedules the task on commit to commit time plus <paramref name="defer"/> (unless a scheduled time is set).</summary>
+    /// <param name="defer">The delay.</param>
+    /// <returns>This lease.</returns>
+    public TaskLease SetDefer(TimeSpan defer) => Change(_commit with { Defer = defer });
+
+    /// <summary>Clears the nonce, so that the commit applies even if the task was re-claimed or recovered meanwhile.</summary>
+    /// <returns>This lease.</returns>
+    public TaskLease Force() => Change(_commit with { Nonce = null });
+
+    /// <summary>Makes the commit put the task back to <see cref="TaskState.Pending"/>.</summary>
+    /// <returns>This lease.</returns>
+    public TaskLease Abstain() => SetState(TaskState.Pending);
+
+    /// <summary>Makes the commit archive the task (<see cref="TaskState.Archived"/>).</summary>
+    /// <returns>This lease.</returns>
+    public TaskLease Archive() => SetState(TaskState.Archived);
+
+    /// <summary>Puts the task back to pending, due at <paramref name="scheduled"/>.</summary>
+    /// <param name="scheduled">The new scheduled time.</param>
+    /// <returns>This lease.</returns>
+    public TaskLease Reschedule(DateTimeOffset scheduled) => Abstain().SetScheduled(scheduled);
+
+    /// <summary>Puts the task back to pending, due <paramref name="defer"/> after the commit.</summary>
+    /// <param name="defer">The delay.</param>
+    /// <returns>This lease.</returns>
+    public TaskLease Retry(TimeSpan defer) => Abstain().SetDefer(defer);
+
+    /// <summary>Resets the pending commit to "completed, checked against the task's nonce".</summary>
+    /// <returns>This lease.</returns>
+    public TaskLease Reset() => Change(DefaultCommit(Task));
+
+    /// <summary>Sends the pending commit (PATCH; <b>not retried</b>, see <see cref="IRatusClient.PatchTaskAsync"/>).
+    /// Idempotent: once it has succeeded, later calls return the committed task without a request. On success the lease's
+    /// <see cref="CancellationToken"/> is cancelled.</summary>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The committed task.</returns>
+    /// <exception cref="RatusConflictException">The task was modified by others (its nonce changed), e.g. after the deadline passed.</exception>
+    public async Task<RatusTask> CommitAsync(CancellationToken cancellationToken = default)
+    {
+        if (Volatile.Read(ref _committed) is { } done)
+        {
+            return done;
+        }
+
+        await _commitLock.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_committed is { } committed)
+            {
+                return committed;
+            }
+
+            var result = await _client.PatchTaskAsync(Task.Id, _commit, cancellationToken).ConfigureAwait(false);
+            Volatile.Write(ref _committed, result);
+            try
+            {
+                _deadline.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+                // The lease was disposed while committing; there is no timer left to stop.
+            }
+
+            return result;
+        }
+        finally
+        {
+            _commitLock.Release();
+        }
+    }
+
+    /// <summary>Puts the task back to pending and commits: <c>Abstain().CommitAsync()</c>.</summary>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The committed task.</returns>
+    public Task<RatusTask> AbandonAsync(CancellationToken cancellationToken = default) => Abstain().CommitAsync(cancellationToken);
+
+    /// <summary>Releases the deadline timer. Does not commit.</summary>
+    /// <returns>A completed task.</returns>
+    public ValueTask DisposeAsync()
+    {
+        _deadline.Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    private TaskLease Change(Commit commit)
+    {
+        _commit = commit;
+        return this;
+    }
+
+    private static Commit DefaultCommit(RatusTask task) => new() { Nonce = task.Nonce, State = TaskState.Completed };
+}
