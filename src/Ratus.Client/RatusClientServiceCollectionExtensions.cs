@@ -80,13 +80,13 @@ internal static class RatusResilience
             UseJitter = true,
             Delay = options.RetryDelay,
             MaxDelay = TimeSpan.FromSeconds(30),
-            ShouldHandle = args => ValueTask.FromResult(IsRetryable(args.Outcome)),
+            ShouldHandle = args => ValueTask.FromResult(IsRetryable(args.Context.GetRequestMessage()?.Method, args.Outcome)),
         });
     }
 
-    internal static bool IsRetryable(Outcome<HttpResponseMessage> outcome)
+    internal static bool IsRetryable(HttpMethod? method, Outcome<HttpResponseMessage> outcome)
     {
-        var method = outcome.Result?.RequestMessage?.Method ?? RequestMethod(outcome.Exception);
+        method ??= outcome.Result?.RequestMessage?.Method;
         if (method is null || method == HttpMethod.Post || method == HttpMethod.Patch)
         {
             return false;
@@ -94,12 +94,6 @@ internal static class RatusResilience
 
         return HttpClientResiliencePredicates.IsTransient(outcome);
     }
-
-    // A failed request carries no response, so the method comes from the request kept by the handler below.
-    private static HttpMethod? RequestMethod(Exception? exception) =>
-        exception?.Data[RequestMethodKey] as HttpMethod;
-
-    internal const string RequestMethodKey = "Ratus.Client.RequestMethod";
 }
 
 /// <summary>Validates <see cref="RatusClientOptions"/>.</summary>

@@ -12,6 +12,8 @@ internal static class RatusRefit
     {
         var settings = RefitSettings.ForJsonContext(RatusJsonContext.Default);
         settings.ExceptionFactory = CreateExceptionAsync;
+        // Transport failures reach callers as the HttpRequestException (or cancellation) the handler chain threw.
+        settings.TransportExceptionFactory = static (_, error, _) => error;
         settings.DeserializationExceptionFactory = static (response, error) => ValueTask.FromResult<Exception?>(new RatusException(
             (int)response.StatusCode, "The response of the Ratus server could not be read: " + error.Message, error));
         return settings;
