@@ -1,0 +1,249 @@
+using System.Collections.Concurrent;
+using System.Net;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Ratus.Client.Tests;
+
+/// Spec §7.4 #19, #21, #22, #23, and the lease deadline, against the real server (or a stub where the spec uses one).
+public sealed class SubscribeTests
+{
+    private RatusServer _server = null!;
+    private IRatusClient _client = null!;
+    private IAsyncDisposable _provider = null!;
+
+    [OneTimeSetUp]
+    public async Task Start()
+    {
+        _server = new RatusServer();
+        (_client, var provider) = Clients.Create(() => _server.Server.CreateHandler());
+        _provider = provider;
+        // Warm the server and the client up, so that the timing tests measure the loop rather than the JIT.
+        await Seed("warm", 2);
+        await _client.SubscribeAsync("warm", (l, ct) => ValueTask.CompletedTask, new SubscribeOptions { DrainInterval = TimeSpan.FromMilliseconds(10) },
+            new CancellationTokenSource(TimeSpan.FromMilliseconds(100)).Token);
+    }
+
+    [OneTimeTearDown]
+    public async Task Stop()
+    {
+        await _provider.DisposeAsync();
+        await _server.DisposeAsync();
+    }
+
+    private async Task Seed(string topic, int count)
+    {
+        var due = DateTimeOffset.UtcNow.AddSeconds(-1);
+        await _client.InsertTasksAsync(Enumerable.Range(0, count).Select(i => new RatusTask { Id = $"{topic}/{i:D3}", Topic = topic, Scheduled = due }));
+    }
+
+    private static readonly TimeSpan Ms100 = TimeSpan.FromMilliseconds(100);
+
+    [Test]
+    public async Task PollIntervalSpacesTheHandlerCalls()
+    {
+        // #19: PollInterval 100 ms, cancelled after 150 ms: the handler (which commits itself) runs exactly twice.
+        await Seed("timing", 5);
+        int calls = 0;
+        using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(150));
+        await _client.SubscribeAsync("timing", async (lease, ct) =>
+        {
+            Interlocked.Increment(ref calls);
+            await lease.CommitAsync(ct);
+        }, new SubscribeOptions { Timeout = TimeSpan.FromSeconds(30), PollInterval = Ms100 }, cts.Token);
+        Assert.That(calls, Is.EqualTo(2));
+        Assert.That((await _client.ListTasksAsync("timing")).Count(t => t.State == TaskState.Completed), Is.EqualTo(2));
+    }
+
+    [Test]
+    public async Task ADrainedTopicNeverCallsTheHandler()
+    {
+        // #21: the server always answers 404; DrainInterval 100 ms, cancelled after 150 ms.
+        using var stub = Stub.Error(HttpStatusCode.NotFound, "not found");
+        var (client, provider) = Clients.Create(() => stub);
+        await using var _ = provider;
+        int calls = 0, errors = 0;
+        using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(150));
+        await client.SubscribeAsync("drain", (_, _) => { calls++; return ValueTask.CompletedTask; },
+            new SubscribeOptions { DrainInterval = Ms100, OnError = (_, _) => { errors++; return ValueTask.CompletedTask; } }, cts.Token);
+        Assert.That((calls, errors, stub.Calls), Is.EqualTo((0, 0, 2)));
+    }
+
+    [Test]
+    public async Task ErrorsAreReportedEveryErrorInterval()
+    {
+        // #22: the server answers 500; ErrorInterval 100 ms, cancelled after 150 ms: two errors, no handler call.
+        using var stub = Stub.Error(HttpStatusCode.InternalServerError, "boom");
+        var (client, provider) = Clients.Create(() => stub);
+        await using var _ = provider;
+        var errors = new ConcurrentQueue<Exception>();
+        int calls = 0;
+        using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(150));
+        await client.SubscribeAsync("error", (_, _) => { calls++; return ValueTask.CompletedTask; },
+            new SubscribeOptions { ErrorInterval = Ms100, OnError = (e, _) => { errors.Enqueue(e); return ValueTask.CompletedTask; } }, cts.Token);
+        Assert.That(calls, Is.Zero);
+        Assert.That(errors, Has.Count.EqualTo(2).And.All.InstanceOf<RatusException>().With.Property(nameof(RatusException.StatusCode)).EqualTo(500));
+        Assert.That(stub.Calls, Is.EqualTo(2), "polls are not retried");
+    }
+
+    [Test]
+    public async Task CancellingFromTheHandlerStopsAfterItsTaskIsCommitted()
+    {
+        // #23: the handler cancels on its first call; it runs once, its task is committed, and the call returns normally.
+        await Seed("cancel", 3);
+        int calls = 0;
+        using var cts = new CancellationTokenSource();
+        await _client.SubscribeAsync("cancel", (_, _) =>
+        {
+            calls++;
+            cts.Cancel();
+            return ValueTask.CompletedTask;
+        }, null, cts.Token);
+        Assert.That(calls, Is.EqualTo(1));
+        Assert.That((await _client.ListTasksAsync("cancel")).Select(t => t.State), Is.EqualTo(new[] { TaskState.Completed, TaskState.Pending, TaskState.Pending }));
+    }
+
+    [Test]
+    public async Task AnInFlightHandlerFinishesAndIsCommittedOnShutdown()
+    {
+        await Seed("inflight", 1);
+        using var cts = new CancellationTokenSource();
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        bool handlerTokenCancelled = true;
+        var subscription = _client.SubscribeAsync("inflight", async (_, ct) =>
+        {
+            started.SetResult();
+            await Task.Delay(200, CancellationToken.None);
+            handlerTokenCancelled = ct.IsCancellationRequested;
+        }, null, cts.Token);
+        await started.Task;
+        await cts.CancelAsync();
+        Assert.That(subscription.IsCompleted, Is.False, "waits for the running handler");
+        await subscription;
+        Assert.That(handlerTokenCancelled, Is.False, "the handler's token is the lease's, not the subscription's");
+        Assert.That((await _client.GetTaskAsync("inflight/000")).State, Is.EqualTo(TaskState.Completed));
+    }
+
+    [Test]
+    public async Task AHandlerThatThrowsIsReportedAndItsTaskIsNotCommitted()
+    {
+        await Seed("throws", 1);
+        using var cts = new CancellationTokenSource();
+        Exception? reported = null;
+        await _client.SubscribeAsync("throws", (_, _) => throw new InvalidOperationException("handler bug"),
+            new SubscribeOptions { OnError = (e, _) => { reported = e; cts.Cancel(); return ValueTask.CompletedTask; } }, cts.Token);
+        Assert.That(reported, Is.InstanceOf<InvalidOperationException>());
+        Assert.That((await _client.GetTaskAsync("throws/000")).State, Is.EqualTo(TaskState.Active), "left to its deadline");
+    }
+
+    [Test]
+    public async Task ThreeWorkersDrainThirtyTasksEachExactlyOnce()
+    {
+        await Seed("drain30", 30);
+        var seen = new ConcurrentDictionary<string, int>();
+        int inFlight = 0, maxInFlight = 0;
+        var all = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        var subscription = _client.SubscribeAsync("drain30", async (lease, _) =>
+        {
+            int now = Interlocked.Increment(ref inFlight);
+            InterlockedMax(ref maxInFlight, now);
+            await Task.Delay(5, CancellationToken.None);
+            Interlocked.Decrement(ref inFlight);
+            if (seen.AddOrUpdate(lease.Task.Id, 1, (_, n) => n + 1) == 1 && seen.Count == 30)
+            {
+                all.TrySetResult();
+            }
+        }, new SubscribeOptions
+        {
+            Concurrency = 3,
+            ConcurrencyDelay = TimeSpan.FromMilliseconds(10),
+            DrainInterval = TimeSpan.FromMilliseconds(20),
+        }, cts.Token);
+        await all.Task.WaitAsync(cts.Token);
+        await cts.CancelAsync();
+        await subscription;
+        Assert.That(seen, Has.Count.EqualTo(30));
+        Assert.That(seen.Values, Is.All.EqualTo(1));
+        Assert.That((await _client.ListTasksAsync("drain30", limit: 100)).Select(t => t.State), Is.EqualTo(Enumerable.Repeat(TaskState.Completed, 30)));
+        Assert.That(maxInFlight, Is.InRange(2, 3), "the three workers overlapped, and never more than three");
+    }
+
+    [Test]
+    public async Task TheEnumerableYieldsLeasesAndEndsQuietlyOnCancellation()
+    {
+        await Seed("enum", 3);
+        var ids = new List<string>();
+        using var cts = new CancellationTokenSource();
+        await foreach (var lease in _client.SubscribeAsync("enum", new SubscribeOptions { Consumer = "enumerator" }, cts.Token))
+        {
+            await using (lease)
+            {
+                Assert.That(lease.Task.Consumer, Is.EqualTo("enumerator"));
+                ids.Add(lease.Task.Id);
+                await lease.CommitAsync();
+                if (ids.Count == 2)
+                {
+                    await cts.CancelAsync();
+                }
+            }
+        }
+
+        Assert.That(ids, Is.EqualTo(new[] { "enum/000", "enum/001" }));
+        Assert.That((await _client.GetTaskAsync("enum/002")).State, Is.EqualTo(TaskState.Pending));
+    }
+
+    [Test]
+    public async Task TheLeaseTokenFiresAtDeadlineMinusConsumed()
+    {
+        await Seed("lease", 1);
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var (client, provider) = Clients.Create(() => _server.Server.CreateHandler(), time: time);
+        await using var _ = provider;
+        // The server's clock is real and far from the fake one: only the relative deadline matters.
+        await using var lease = (await client.PollAsync("lease", new Promise { Timeout = TimeSpan.FromSeconds(30) }))!;
+        time.Advance(TimeSpan.FromSeconds(29.9));
+        Assert.That(lease.CancellationToken.IsCancellationRequested, Is.False);
+        time.Advance(TimeSpan.FromSeconds(0.2));
+        Assert.That(lease.CancellationToken.IsCancellationRequested, Is.True);
+        Assert.That(lease.IsCommitted, Is.False, "the deadline does not commit");
+    }
+
+    [Test]
+    public async Task SubscribeDelaysUseTheTimeProvider()
+    {
+        // Nothing due: every wait is a DrainInterval on the fake clock; the loop polls only when the clock is advanced.
+        using var stub = Stub.Error(HttpStatusCode.NotFound, "not found");
+        var (client, provider) = Clients.Create(() => stub);
+        await using var _ = provider;
+        var time = new FakeTimeProvider();
+        using var cts = new CancellationTokenSource();
+        var subscription = client.SubscribeAsync("fake", (_, _) => ValueTask.CompletedTask, new SubscribeOptions { TimeProvider = time }, cts.Token);
+        await WaitFor(() => stub.Calls == 1);
+        await Task.Delay(50); // let the loop reach its wait before the clock moves
+        time.Advance(TimeSpan.FromSeconds(4.9));
+        await Task.Delay(50);
+        Assert.That(stub.Calls, Is.EqualTo(1));
+        time.Advance(TimeSpan.FromSeconds(0.1));
+        await WaitFor(() => stub.Calls == 2);
+        await cts.CancelAsync();
+        await subscription;
+    }
+
+    private static void InterlockedMax(ref int target, int value)
+    {
+        int seen;
+        while (value > (seen = Volatile.Read(ref target)) && Interlocked.CompareExchange(ref target, value, seen) != seen)
+        {
+        }
+    }
+
+    private static async Task WaitFor(Func<bool> condition)
+    {
+        for (int i = 0; i < 200 && !condition(); i++)
+        {
+            await Task.Delay(10);
+        }
+
+        Assert.That(condition(), Is.True);
+    }
+}
