@@ -8,7 +8,7 @@ try
 }
 catch (ArgumentException e)
 {
-    Console.Error.WriteLine($"hello-world: {e.Message}");
+    Console.Error.WriteLine($"hello-world: {e.Message} (origin {origin})");
     Console.Error.WriteLine("usage: Ratus.Samples.HelloWorld [--origin URL]   (default http://127.0.0.1:80)");
     return 2;
 }
@@ -65,7 +65,7 @@ catch (OperationCanceledException)
 }
 catch (Exception e)
 {
-    Console.Error.WriteLine($"hello-world: {e.Message}");
+    Console.Error.WriteLine($"hello-world: {e.Message} (origin {origin})");
     return 1;
 }
 
