@@ -8,7 +8,7 @@ try
 }
 catch (ArgumentException e)
 {
-    Console.Error.WriteLine($"hello-world: {e.Message} (origin {origin})");
+    Console.Error.WriteLine($"hello-world: {e.Message}");
     Console.Error.WriteLine("usage: Ratus.Samples.HelloWorld [--origin URL]   (default http://127.0.0.1:80)");
     return 2;
 }
