@@ -8,7 +8,9 @@ namespace Ratus.Samples.Worker;
 public static class ReadmeSnippets
 {
     /// <summary>An email to send: a typed payload.</summary>
+    // snippet: payload
     public sealed record Email(string To, string Subject);
+    // end snippet
 
     /// <summary>Registers the client in a service collection.</summary>
     public static IHttpClientBuilder Register(IServiceCollection services) =>
@@ -46,14 +48,16 @@ public static class ReadmeSnippets
     }
 
     /// <summary>Sends every email as it becomes due, until <paramref name="ct"/> fires.</summary>
-    public static Task ConsumeAllAsync(IRatusClient ratus, CancellationToken ct) =>
+    public static async Task ConsumeAllAsync(IRatusClient ratus, CancellationToken ct)
+    {
         // snippet: subscribe
-        ratus.SubscribeAsync("emails", async (lease, leaseToken) =>
+        await ratus.SubscribeAsync("emails", async (lease, leaseToken) =>
         {
             await SendAsync(lease.Task.GetPayload<Email>()!, leaseToken);
             // Returning commits the task as completed; throwing leaves it to its deadline.
-        }, new SubscribeOptions { Consumer = "mailer", Concurrency = 4 }, ct);
-    // end snippet
+        }, new SubscribeOptions { Consumer = "mailer", Concurrency = 4 }, ct); // returns when ct fires
+        // end snippet
+    }
 
     /// <summary>The emails "sent" so far, for the tests.</summary>
     public static IReadOnlyCollection<Email> Sent => [.. Outbox];

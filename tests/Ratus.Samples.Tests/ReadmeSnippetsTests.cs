@@ -16,7 +16,7 @@ public sealed partial class ReadmeSnippetsTests
         var readme = File.ReadAllText(Path.Combine(Root, "README.md")).ReplaceLineEndings("\n");
         var snippets = Snippets();
 
-        Assert.That(snippets.Keys, Is.EquivalentTo(new[] { "register", "produce", "poll", "subscribe" }));
+        Assert.That(snippets.Keys, Is.EquivalentTo(new[] { "register", "payload", "produce", "poll", "subscribe" }));
         Assert.Multiple(() =>
         {
             foreach (var (name, code) in snippets)
