@@ -2,7 +2,9 @@
 using Ratus.Client;
 using Ratus.Samples.Worker;
 
-var builder = Host.CreateApplicationBuilder(args);
+// appsettings.json is read from next to the program, wherever it is started from (dotnet run starts it in the
+// current directory).
+var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
 
 // The client reads BaseAddress and Consumer from "Ratus"; the worker reads Topic and Concurrency from it.
 var section = builder.Configuration.GetSection("Ratus");

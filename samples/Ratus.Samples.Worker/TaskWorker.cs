@@ -13,24 +13,18 @@ public sealed partial class TaskWorker(IRatusClient client, IOptions<WorkerOptio
         LogStarted(logger, settings.Topic, settings.Concurrency);
 
         // Returns when stoppingToken fires (Ctrl+C, SIGTERM), once the tasks in hand are handled and committed.
-        return client.SubscribeAsync(settings.Topic, HandleAsync, new SubscribeOptions
-        {
-            Concurrency = settings.Concurrency,
-            OnError = (error, _) =>
-            {
-                LogError(logger, settings.Topic, error.Message);
-                return ValueTask.CompletedTask;
-            },
-        }, stoppingToken);
+        // Failed polls and handlers are logged by the client (category Ratus.Client.RatusClient) and retried later.
+        var subscribe = new SubscribeOptions { Concurrency = settings.Concurrency };
+        return client.SubscribeAsync(settings.Topic, HandleAsync, subscribe, stoppingToken);
     }
 
-    private async ValueTask HandleAsync(TaskLease lease, CancellationToken cancellationToken)
+    private ValueTask HandleAsync(TaskLease lease, CancellationToken cancellationToken)
     {
         var task = lease.Task;
         LogTask(logger, task.Id, task.Topic, task.Producer, task.Payload?.GetRawText());
 
-        // The real work goes here; cancellationToken fires when the promise is about to expire.
-        await Task.Yield();
+        // The real work goes here, given cancellationToken, which fires when the promise is about to expire.
+        return ValueTask.CompletedTask;
     }
 
     [LoggerMessage(1, LogLevel.Information, "Consuming topic {Topic} with {Concurrency} worker(s)")]
@@ -38,7 +32,4 @@ public sealed partial class TaskWorker(IRatusClient client, IOptions<WorkerOptio
 
     [LoggerMessage(2, LogLevel.Information, "Task {TaskId} of topic {Topic} from {Producer}: {Payload}")]
     private static partial void LogTask(ILogger logger, string taskId, string topic, string? producer, string? payload);
-
-    [LoggerMessage(3, LogLevel.Warning, "Subscription to {Topic}: {Error}")]
-    private static partial void LogError(ILogger logger, string topic, string error);
 }
