@@ -3,13 +3,22 @@ using Microsoft.AspNetCore.Mvc.ModelBinding;
 using Microsoft.AspNetCore.ResponseCompression;
 using Microsoft.OpenApi;
 using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+using Ratus.Api.Cli;
 using Ratus.Api.Docs;
+using Ratus.Application.Diagnostics;
 
 namespace Ratus.Api;
 
 public static class ApiServiceCollectionExtensions
 {
     public const string MeterName = "Ratus";
+
+    public const string ServiceName = "ratus";
+
+    /// The standard OpenTelemetry variable (or configuration key) that switches the OTLP trace exporter on.
+    public const string OtlpEndpointKey = "OTEL_EXPORTER_OTLP_ENDPOINT";
 
     // Registers controllers, wire formats, routing, compression and documentation of the HTTP API.
     public static IServiceCollection AddRatusApi(this IServiceCollection services, IConfiguration configuration)
@@ -55,7 +64,27 @@ public static class ApiServiceCollectionExtensions
 
         services.AddOpenTelemetry().WithMetrics(m => m
             .AddMeter(MeterName, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "System.Runtime")
-            .AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0));
+            .AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0))
+            .WithTracing(t => ConfigureTracing(t, configuration));
         return services;
     }
+
+    // Spans are always made (a push stores its trace context with its tasks), but exported only when an OTLP endpoint
+    // is configured: without one there is no exporter and the spans end in memory.
+    private static void ConfigureTracing(TracerProviderBuilder tracing, IConfiguration configuration)
+    {
+        tracing
+            .ConfigureResource(r => r.AddService(ServiceName, serviceVersion: RatusCommandLine.Version))
+            .AddSource(TraceContext.SourceName)
+            .AddAspNetCoreInstrumentation(o => o.Filter = context => !IsScrape(context.Request.Path));
+        if (!string.IsNullOrWhiteSpace(configuration[OtlpEndpointKey]))
+        {
+            tracing.AddOtlpExporter();
+        }
+    }
+
+    private static bool IsScrape(PathString path) =>
+        path.StartsWithSegments("/metrics", StringComparison.Ordinal) || path.StartsWithSegments("/v1/metrics", StringComparison.Ordinal)
+        || path.StartsWithSegments("/livez", StringComparison.Ordinal) || path.StartsWithSegments("/v1/livez", StringComparison.Ordinal)
+        || path.StartsWithSegments("/readyz", StringComparison.Ordinal) || path.StartsWithSegments("/v1/readyz", StringComparison.Ordinal);
 }

@@ -16,7 +16,7 @@ public static class DependencyInjection
         {
             options.ServiceLifetime = ServiceLifetime.Singleton;
             options.Assemblies = [typeof(DependencyInjection)];
-            options.PipelineBehaviors = [typeof(LoggingBehavior<,>), typeof(ValidationBehavior<,>)];
+            options.PipelineBehaviors = [typeof(TracingBehavior<,>), typeof(LoggingBehavior<,>), typeof(ValidationBehavior<,>)];
         });
         services.AddValidatorsFromAssemblyContaining<PageValidator>(ServiceLifetime.Singleton, includeInternalTypes: true);
         services.AddOptions<PaginationOptions>().BindConfiguration(PaginationOptions.SectionName).ValidateOnStart();

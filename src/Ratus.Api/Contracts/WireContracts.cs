@@ -6,7 +6,8 @@ namespace Ratus.Api.Contracts;
 // The wire shapes as the OpenAPI document shows them. Requests and responses are read and written by
 // Json/WireReader and Json/WireWriter; these records only describe them.
 
-/// <summary>A task. <c>defer</c> is accepted on input and never returned.</summary>
+/// <summary>A task. <c>defer</c> is accepted on input and never returned. <c>traceparent</c> (an addition to the
+/// original's format) is the producer's W3C trace context: the one sent, else the push request's.</summary>
 public sealed record TaskResource(
     [property: JsonPropertyName("_id")] string Id,
     [property: JsonPropertyName("topic")] string Topic,
@@ -19,7 +20,8 @@ public sealed record TaskResource(
     [property: JsonPropertyName("consumed")] DateTime? Consumed,
     [property: JsonPropertyName("deadline")] DateTime? Deadline,
     [property: JsonPropertyName("payload")] JsonElement? Payload,
-    [property: JsonPropertyName("defer")] string? Defer);
+    [property: JsonPropertyName("defer")] string? Defer,
+    [property: JsonPropertyName("traceparent")] string? TraceParent);
 
 public sealed record TasksResource([property: JsonPropertyName("data")] IReadOnlyList<TaskResource> Data);
 

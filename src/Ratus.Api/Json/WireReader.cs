@@ -175,6 +175,7 @@ public static class WireReader
                 _ when Ascii.EqualsIgnoreCase(field, "deadline"u8) => task with { Deadline = JsonFields.Time(ref reader, owner, "deadline", task.Deadline) },
                 _ when Ascii.EqualsIgnoreCase(field, "payload"u8) => task with { Payload = JsonFields.Raw(ref reader, json) },
                 _ when Ascii.EqualsIgnoreCase(field, "defer"u8) => task with { Defer = JsonFields.String(ref reader, owner, "defer", task.Defer) },
+                _ when Ascii.EqualsIgnoreCase(field, "traceparent"u8) => task with { TraceParent = JsonFields.String(ref reader, owner, "traceparent", task.TraceParent) },
                 _ => Skip(ref reader, task),
             };
         }

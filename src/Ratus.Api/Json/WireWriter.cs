@@ -8,7 +8,8 @@ using Ratus.Domain.Topics;
 namespace Ratus.Api.Json;
 
 // Response bodies in the original's shapes and member order: `_id`, `topic`, `state` and `nonce` always,
-// the optional members only when set, lists as {"data":[…]} (never null).
+// the optional members only when set, lists as {"data":[…]} (never null). `traceparent`, this server's addition,
+// comes last.
 public static class WireWriter
 {
     public static readonly JsonWriterOptions Options = new()
@@ -36,6 +37,7 @@ public static class WireWriter
             writer.WriteRawValue(payload, skipInputValidation: true);
         }
 
+        WriteOptional(writer, "traceparent"u8, task.TraceParent);
         writer.WriteEndObject();
     }
 

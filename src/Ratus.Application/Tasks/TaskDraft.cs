@@ -27,4 +27,6 @@ public sealed record TaskDraft
     public byte[]? Payload { get; init; }
 
     public string? Defer { get; init; }
+
+    public string? TraceParent { get; init; }
 }

@@ -1,4 +1,5 @@
 using Ratus.Domain.Tasks;
+using Ratus.Application.Diagnostics;
 using Ratus.Domain.Time;
 
 namespace Ratus.Application.Tasks;
@@ -33,6 +34,7 @@ public sealed record TaskSubmission(TaskDraft Draft, string PathTopic, string? P
             Consumed = Draft.Consumed,
             Deadline = Draft.Deadline,
             Payload = Draft.Payload,
+            TraceParent = NullIfEmpty(Draft.TraceParent) ?? TraceContext.ProducerTraceParent(),
         };
     }
 

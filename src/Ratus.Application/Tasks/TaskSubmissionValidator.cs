@@ -22,5 +22,9 @@ public sealed class TaskSubmissionValidator : AbstractValidator<TaskSubmission>
         RuleFor(s => s.Draft.Defer)
             .MustBeGoDuration()
             .When(s => s.Draft.Scheduled is null && !string.IsNullOrEmpty(s.Draft.Defer));
+        RuleFor(s => s.Draft.TraceParent)
+            .Must(TraceParent.IsValid)
+            .When(s => !string.IsNullOrEmpty(s.Draft.TraceParent))
+            .WithMessage(s => $"invalid traceparent \"{s.Draft.TraceParent}\"");
     }
 }

@@ -24,4 +24,8 @@ public sealed record RatusTask
     public DateTime? Deadline { get; init; }
 
     public byte[]? Payload { get; init; }
+
+    // The W3C trace context (`00-<trace-id>-<span-id>-<flags>`) of the request that produced the task, so that a
+    // consumer's span can link to the producer's; null when unknown.
+    public string? TraceParent { get; init; }
 }

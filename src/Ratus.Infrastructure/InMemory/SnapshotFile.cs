@@ -8,7 +8,10 @@ namespace Ratus.Infrastructure.InMemory;
 /// leaves either the old snapshot or the new one.
 internal static class SnapshotFile
 {
-    public const uint FormatVersion = 1;
+    /// Version 2 added the trace parent to the task record; version 1 snapshots are still read.
+    public const uint FormatVersion = 2;
+
+    public const uint OldestReadableVersion = 1;
 
     private const int HeaderSize = 8 + sizeof(uint) + sizeof(long);
     private const int TrailerSize = sizeof(uint);
@@ -99,7 +102,7 @@ internal static class SnapshotFile
         }
 
         var version = reader.ReadUInt32();
-        if (version != FormatVersion)
+        if (version is < OldestReadableVersion or > FormatVersion)
         {
             throw new InvalidDataException($"unsupported format version {version}");
         }
@@ -113,7 +116,7 @@ internal static class SnapshotFile
         var tasks = new List<RatusTask>((int)count);
         for (long i = 0; i < count; i++)
         {
-            tasks.Add(TaskRecordCodec.Read(reader));
+            tasks.Add(TaskRecordCodec.Read(reader, version));
         }
 
         if (reader.Remaining != 0)

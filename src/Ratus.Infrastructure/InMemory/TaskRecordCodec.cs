@@ -3,7 +3,8 @@ using Ratus.Domain.Tasks;
 namespace Ratus.Infrastructure.InMemory;
 
 /// One task as a snapshot record: state, a presence bitmap, ID, topic, nonce, then the optional fields.
-/// Times are stored as UTC ticks, the payload as its exact bytes.
+/// Times are stored as UTC ticks, the payload as its exact bytes. Format version 2 added the trace parent after the
+/// payload; version 1 records have no such flag.
 internal static class TaskRecordCodec
 {
     [Flags]
@@ -17,9 +18,11 @@ internal static class TaskRecordCodec
         Consumed = 16,
         Deadline = 32,
         Payload = 64,
+        TraceParent = 128,
     }
 
-    private const Fields AllFields = (Fields)127;
+    private const Fields Version1Fields = (Fields)127;
+    private const Fields AllFields = (Fields)255;
 
     public static void Write(SnapshotWriter writer, RatusTask task)
     {
@@ -31,6 +34,7 @@ internal static class TaskRecordCodec
         fields |= task.Consumed is null ? Fields.None : Fields.Consumed;
         fields |= task.Deadline is null ? Fields.None : Fields.Deadline;
         fields |= task.Payload is null ? Fields.None : Fields.Payload;
+        fields |= task.TraceParent is null ? Fields.None : Fields.TraceParent;
 
         writer.WriteByte((byte)task.State);
         writer.WriteByte((byte)fields);
@@ -48,9 +52,11 @@ internal static class TaskRecordCodec
             writer.WriteLength(payload.Length);
             writer.WriteBytes(payload);
         }
+
+        WriteString(writer, task.TraceParent);
     }
 
-    public static RatusTask Read(SnapshotReader reader)
+    public static RatusTask Read(SnapshotReader reader, uint version = SnapshotFile.FormatVersion)
     {
         var state = reader.ReadByte();
         if (!TaskStates.IsDefined(state))
@@ -59,7 +65,7 @@ internal static class TaskRecordCodec
         }
 
         var fields = (Fields)reader.ReadByte();
-        if ((fields & ~AllFields) != 0)
+        if ((fields & ~(version < 2 ? Version1Fields : AllFields)) != 0)
         {
             throw new InvalidDataException($"unknown field flags 0x{(byte)fields:x2}");
         }
@@ -74,6 +80,7 @@ internal static class TaskRecordCodec
         var consumed = ReadTime(reader, fields, Fields.Consumed);
         var deadline = ReadTime(reader, fields, Fields.Deadline);
         var payload = fields.HasFlag(Fields.Payload) ? reader.ReadBytes(reader.ReadLength()) : null;
+        var traceParent = fields.HasFlag(Fields.TraceParent) ? reader.ReadString(intern: false) : null;
         return new RatusTask
         {
             Id = id,
@@ -87,6 +94,7 @@ internal static class TaskRecordCodec
             Consumed = consumed,
             Deadline = deadline,
             Payload = payload,
+            TraceParent = traceParent,
         };
     }
 

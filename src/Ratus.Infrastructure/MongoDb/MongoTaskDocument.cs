@@ -21,6 +21,7 @@ internal static class MongoTaskDocument
     public const string Consumed = "consumed";
     public const string Deadline = "deadline";
     public const string Payload = "payload";
+    public const string TraceParent = "traceparent";
 
     public static BsonDocument ToBson(RatusTask task)
     {
@@ -42,6 +43,8 @@ internal static class MongoTaskDocument
             document.Add(Payload, ToBson(task.Payload));
         }
 
+        AddIfPresent(document, TraceParent, task.TraceParent);
+
         return document;
     }
 
@@ -62,6 +65,7 @@ internal static class MongoTaskDocument
         Consumed = TimeOrNull(document, Consumed),
         Deadline = TimeOrNull(document, Deadline),
         Payload = document.TryGetValue(Payload, out var payload) ? PayloadFromBson(payload) : null,
+        TraceParent = StringOrNull(document, TraceParent),
     };
 
     /// A binary payload is the JSON text this server wrote; anything else came from the original (or a user
