@@ -69,19 +69,27 @@ public static class ApiServiceCollectionExtensions
         return services;
     }
 
-    // Spans are always made (a push stores its trace context with its tasks), but exported only when an OTLP endpoint
-    // is configured: without one there is no exporter and the spans end in memory.
+    // With an OTLP endpoint, spans are sampled by the SDK's defaults (OTEL_TRACES_SAMPLER and the like) and exported.
+    // Without one there is no exporter, and only requests that arrive with a sampled `traceparent` are recorded; the
+    // others make unrecorded, propagation-only activities, so a push stores the producer's context it was sent and
+    // never a reference to a server span that nobody receives.
     private static void ConfigureTracing(TracerProviderBuilder tracing, IConfiguration configuration)
     {
         tracing
             .ConfigureResource(r => r.AddService(ServiceName, serviceVersion: RatusCommandLine.Version))
             .AddSource(TraceContext.SourceName)
             .AddAspNetCoreInstrumentation(o => o.Filter = context => !IsScrape(context.Request.Path));
-        if (!string.IsNullOrWhiteSpace(configuration[OtlpEndpointKey]))
+        if (IsOtlpEnabled(configuration))
         {
             tracing.AddOtlpExporter();
         }
+        else
+        {
+            tracing.SetSampler(new ParentBasedSampler(new AlwaysOffSampler()));
+        }
     }
+
+    internal static bool IsOtlpEnabled(IConfiguration configuration) => !string.IsNullOrWhiteSpace(configuration[OtlpEndpointKey]);
 
     private static bool IsScrape(PathString path) =>
         path.StartsWithSegments("/metrics", StringComparison.Ordinal) || path.StartsWithSegments("/v1/metrics", StringComparison.Ordinal)

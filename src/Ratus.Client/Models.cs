@@ -77,6 +77,12 @@ public sealed record RatusTask
     [JsonConverter(typeof(GoDurationConverter))]
     public TimeSpan? Defer { get; init; }
 
+    /// <summary>The producer's W3C trace context (<c>00-&lt;trace-id&gt;-&lt;span-id&gt;-&lt;flags&gt;</c>), an addition of the
+    /// .NET server to the original's format. On insert, leave it null to let the server store the push request's
+    /// context, or set it to link consumers to another span; the server returns it on every read.</summary>
+    [JsonPropertyName("traceparent")]
+    public string? TraceParent { get; init; }
+
     /// <summary>Deserialises <see cref="Payload"/> into <typeparamref name="T"/>.</summary>
     /// <typeparam name="T">The type to read the payload as.</typeparam>
     /// <param name="options">Serializer options; by default the web defaults (camelCase, case-insensitive).</param>

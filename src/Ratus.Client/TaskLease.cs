@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 
 namespace Ratus.Client;
@@ -41,6 +42,14 @@ public sealed class TaskLease : IAsyncDisposable
 
     /// <summary>The claimed task, as the server returned it.</summary>
     public RatusTask Task { get; }
+
+    /// <summary>The producer's trace context (<see cref="RatusTask.TraceParent"/>), for a consumer span to link to:
+    /// <c>source.StartActivity("work", ActivityKind.Consumer, default(ActivityContext), links: [new(lease.ProducerContext.Value)])</c>.</summary>
+    /// <value>Null when the task carries no valid trace context (for example when it came from the Go server).</value>
+    public ActivityContext? ProducerContext =>
+        Task.TraceParent is { } traceParent && ActivityContext.TryParse(traceParent, null, isRemote: true, out var context)
+            ? context
+            : null;
 
     /// <summary>Fires when the promise's deadline passes (<c>deadline − consumed</c> after the claim), and after a
     /// successful <see cref="CommitAsync"/>.</summary>

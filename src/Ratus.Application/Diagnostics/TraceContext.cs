@@ -11,7 +11,7 @@ public static class TraceContext
     public static readonly ActivitySource Source = new(SourceName, typeof(TraceContext).Assembly.GetName().Version?.ToString(3));
 
     /// The producer's context for a task pushed now: the remote parent the request came with (its `traceparent`
-    /// header), else the current activity (the server's push span); null when there is no W3C activity at all.
+    /// header), else the current activity (the server's push span) if it is recorded; null otherwise.
     public static string? ProducerTraceParent()
     {
         var current = Activity.Current;
@@ -31,6 +31,6 @@ public static class TraceContext
             return remote;
         }
 
-        return TraceParent.Format(current.Context);
+        return current.Recorded ? TraceParent.Format(current.Context) : null;
     }
 }
