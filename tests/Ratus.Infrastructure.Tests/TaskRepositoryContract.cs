@@ -67,6 +67,34 @@ public abstract class TaskRepositoryContract
 
     protected Promise Wildcard(DateTime? deadline = null) => new("", "consumer", deadline ?? Now.AddMinutes(10));
 
+    // Trace context (an addition of this server): stored as sent, returned by claims, kept by commits, replaced by upserts.
+
+    [Test]
+    public async Task TraceParent_StoredClaimedCommittedAndReplacedByUpsert()
+    {
+        const string producer = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+        const string other = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-00";
+        await Repository.InsertTaskAsync(NewTask("1") with { TraceParent = producer }, None);
+        await Repository.InsertTasksAsync([NewTask("2") with { TraceParent = other }, NewTask("3")], None);
+
+        Assert.That((await Repository.GetTaskAsync("1", None)).TraceParent, Is.EqualTo(producer));
+        Assert.That((await Repository.GetTaskAsync("3", None)).TraceParent, Is.Null);
+        Assert.That((await Repository.ListTasksAsync("test", 10, 0, None)).Select(t => t.TraceParent), Is.EquivalentTo(new[] { producer, other, null }));
+
+        var claimed = await Repository.InsertPromiseAsync(new Promise("1", "c", Now.AddMinutes(1)), None);
+        Assert.That(claimed.TraceParent, Is.EqualTo(producer));
+        var committed = await Repository.CommitTaskAsync("1", new Commit { Nonce = claimed.Nonce, Topic = "moved" }, None);
+        Assert.That(committed.TraceParent, Is.EqualTo(producer));
+        Assert.That((await Repository.UpsertPromiseAsync(new Promise("2", "c", Now.AddMinutes(1)), None)).TraceParent, Is.EqualTo(other));
+
+        await Repository.UpsertTaskAsync(NewTask("1"), None);
+        Assert.That((await Repository.GetTaskAsync("1", None)).TraceParent, Is.Null, "an upsert replaces every field");
+        await Repository.UpsertTasksAsync([NewTask("2") with { TraceParent = producer }], None);
+        Assert.That((await Repository.GetTaskAsync("2", None)).TraceParent, Is.EqualTo(producer));
+        var polled = await Repository.PollTaskAsync("test", Wildcard(), None);
+        Assert.That(polled.TraceParent, Is.EqualTo(polled.Id == "2" ? producer : null));
+    }
+
     // Setup
 
     [Test]

@@ -56,7 +56,67 @@ public sealed class InMemoryTaskRepositoryTests : TaskRepositoryContract
             Assert.That(actual.Consumed, Is.EqualTo(expected.Consumed));
             Assert.That(actual.Deadline, Is.EqualTo(expected.Deadline));
             Assert.That(actual.Payload, Is.EqualTo(expected.Payload));
+            Assert.That(actual.TraceParent, Is.EqualTo(expected.TraceParent));
         }
+    }
+
+    [Test]
+    public async Task Snapshot_TraceParent_SurvivesTheRoundTrip()
+    {
+        const string traceParent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+        var writer = CreateMemDb(SnapshotOptions());
+        await writer.OpenAsync(None);
+        await writer.InsertTaskAsync(NewTask("1", payload: "1") with { TraceParent = traceParent, Producer = "p" }, None);
+        await writer.InsertTaskAsync(NewTask("2"), None);
+        await writer.CloseAsync(None);
+
+        var reader = CreateMemDb(SnapshotOptions());
+        await reader.OpenAsync(None);
+        Assert.That((await reader.GetTaskAsync("1", None)).TraceParent, Is.EqualTo(traceParent));
+        Assert.That(Text((await reader.GetTaskAsync("1", None)).Payload), Is.EqualTo("1"));
+        Assert.That((await reader.GetTaskAsync("2", None)).TraceParent, Is.Null);
+        await reader.CloseAsync(None);
+    }
+
+    // A format-1 snapshot (before the trace parent), laid out byte by byte as the first codec wrote it.
+    [Test]
+    public async Task Snapshot_FormatVersion1_StillLoads()
+    {
+        using (var stream = File.Create(SnapshotPath))
+        {
+            var writer = new SnapshotWriter(stream);
+            writer.WriteBytes("RATUSSNP"u8);
+            writer.WriteUInt32(1);
+            writer.WriteInt64(1);
+            writer.WriteByte((byte)TaskState.Completed);
+            writer.WriteByte(1 | 4 | 64); // producer, produced, payload
+            writer.WriteString("v1");
+            writer.WriteString("old");
+            writer.WriteString("");
+            writer.WriteString("p");
+            writer.WriteInt64(Now.Ticks);
+            writer.WriteLength(2);
+            writer.WriteBytes("42"u8);
+            var crc = writer.Complete();
+            Span<byte> trailer = stackalloc byte[4];
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(trailer, crc);
+            stream.Write(trailer);
+        }
+
+        var reader = CreateMemDb(SnapshotOptions(TimeSpan.FromDays(365)));
+        await reader.OpenAsync(None);
+        var task = await reader.GetTaskAsync("v1", None);
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(task.Topic, Is.EqualTo("old"));
+            Assert.That(task.State, Is.EqualTo(TaskState.Completed));
+            Assert.That(task.Producer, Is.EqualTo("p"));
+            Assert.That(task.Produced, Is.EqualTo(Now));
+            Assert.That(Text(task.Payload), Is.EqualTo("42"));
+            Assert.That(task.TraceParent, Is.Null);
+        }
+
+        await reader.CloseAsync(None);
     }
 
     // §7.8 snapshot
