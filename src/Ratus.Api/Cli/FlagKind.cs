@@ -7,4 +7,7 @@ public enum FlagKind
     ByteCount,
     Duration,
     Bool,
+
+    /// `text` (or `simple`) or `json`: the name of the console log formatter.
+    LogFormat,
 }

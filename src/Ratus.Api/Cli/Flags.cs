@@ -49,7 +49,12 @@ public static class Flags
             Key(MongoDbOptions.SectionName, nameof(MongoDbOptions.DisableAutoFallback)), "false", "do not switch to the fallback paths automatically"),
         new("mongodb-disable-atomic-poll", null, "", FlagKind.Bool, "MONGODB_DISABLE_ATOMIC_POLL",
             Key(MongoDbOptions.SectionName, nameof(MongoDbOptions.DisableAtomicPoll)), "false", "poll with the fallback path (recommended on MongoDB 5.0+)"),
+        new("log-format", null, "LOG-FORMAT", FlagKind.LogFormat, "LOG_FORMAT", LogFormatKey, "text",
+            "console log format (text or json, one JSON object per line)"),
     ];
+
+    /// The console formatter's name: `simple` (the default, one line per entry) or `json`.
+    public const string LogFormatKey = "Logging:Console:FormatterName";
 
     private static string Key(string section, string property) => section + ":" + property;
 }

@@ -7,6 +7,19 @@ namespace Ratus.Api.Cli;
 /// configuration binder reads back (TimeSpan in "c" format). Error texts follow Go's strconv and time packages.
 public static class GoValues
 {
+    // `text` is the simple formatter's user-facing name; the value becomes Logging:Console:FormatterName.
+    private static bool TryLogFormat(string value, out string converted, out string error)
+    {
+        converted = value.Trim().ToLowerInvariant() switch
+        {
+            "text" or "simple" => "simple",
+            "json" => "json",
+            _ => "",
+        };
+        error = converted.Length == 0 ? $"invalid log format \"{value}\" (want text or json)" : "";
+        return converted.Length > 0;
+    }
+
     public static bool TryConvert(FlagKind kind, string value, out string converted, out string error)
     {
         converted = "";
@@ -16,6 +29,8 @@ public static class GoValues
             case FlagKind.String:
                 converted = value;
                 return true;
+            case FlagKind.LogFormat:
+                return TryLogFormat(value, out converted, out error);
             case FlagKind.Int32:
                 return TryInteger(value, int.MinValue, int.MaxValue, out converted, out error);
             case FlagKind.ByteCount:

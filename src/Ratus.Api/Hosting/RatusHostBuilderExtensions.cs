@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration.Memory;
+using Microsoft.Extensions.Logging.Console;
 using Microsoft.Extensions.Options;
 
 namespace Ratus.Api.Hosting;
@@ -9,7 +10,8 @@ namespace Ratus.Api.Hosting;
 public static class RatusHostBuilderExtensions
 {
     // Lowest-priority defaults: quiet per request, one line per entry, whatever the working directory. appsettings.json,
-    // environment variables and the command line still override them.
+    // environment variables and the command line still override them (--log-format json / LOG_FORMAT=json sets
+    // Logging:Console:FormatterName to json: one JSON object per line, for log shippers).
     private static readonly Dictionary<string, string?> LoggingDefaults = new()
     {
         ["Logging:LogLevel:Default"] = "Information",
@@ -34,6 +36,10 @@ public static class RatusHostBuilderExtensions
         builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource { InitialData = LoggingDefaults });
         // Added last, so flags and their environment variables beat appsettings.json and the host's own sources.
         builder.Configuration.AddInMemoryCollection(startup.Settings);
+
+        // The formatters share Logging:Console:FormatterOptions; the simple one's timestamp ends with a separating space
+        // that has no place in a JSON value.
+        builder.Services.PostConfigure<JsonConsoleFormatterOptions>(o => o.TimestampFormat = o.TimestampFormat?.TrimEnd());
 
         builder.Services.AddOptions<ServerOptions>().BindConfiguration(ServerOptions.SectionName).ValidateOnStart();
         builder.Services.AddOptions<KestrelServerOptions>().Configure<IOptions<ServerOptions>>(

@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Options;
+using Ratus.Api.Cli;
+using Ratus.Infrastructure;
 using Ratus.Infrastructure.Chores;
 
 namespace Ratus.Api.Hosting;
@@ -30,7 +32,8 @@ public static partial class RatusHostRunner
         var server = app.Services.GetRequiredService<IOptions<ServerOptions>>().Value;
         if (server.Port > 0 && !startup.HostedByFactory)
         {
-            LogListening(logger, FormatEndpoint(server.Bind, server.Port));
+            var engine = app.Services.GetRequiredService<IOptions<EngineOptions>>().Value.Name.ToLowerInvariant();
+            LogListening(logger, FormatEndpoint(server.Bind, server.Port), engine, server.Bind, server.Port, RatusCommandLine.Version);
         }
 
         if (app.Services.GetRequiredService<IOptions<ChoreOptions>>().Value.Interval > TimeSpan.Zero)
@@ -64,8 +67,9 @@ public static partial class RatusHostRunner
             ? $"[{bind}]:{port}"
             : $"{bind}:{port}";
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "start listening on {Endpoint}")]
-    private static partial void LogListening(ILogger logger, string endpoint);
+    // The original's line comes first (scripts wait for "start listening on <bind>:<port>"); the rest is structured.
+    [LoggerMessage(Level = LogLevel.Information, Message = "start listening on {Endpoint} (engine {Engine}, bind {Bind}, port {Port}, version {Version})")]
+    private static partial void LogListening(ILogger logger, string endpoint, string engine, string bind, int port, string version);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "start running background jobs")]
     private static partial void LogBackgroundJobs(ILogger logger);

@@ -128,6 +128,7 @@ public sealed class RatusCommandLineTests
             ["MONGODB_DISABLE_INDEX_CREATION"] = "1",
             ["MONGODB_DISABLE_AUTO_FALLBACK"] = "true",
             ["MONGODB_DISABLE_ATOMIC_POLL"] = "TRUE",
+            ["LOG_FORMAT"] = "JSON",
         };
 
         var result = RatusCommandLine.Parse([], name => environment.GetValueOrDefault(name));
@@ -152,7 +153,17 @@ public sealed class RatusCommandLineTests
                 Is.EqualTo(("mongodb://mongo:27017", "db", "col", TimeSpan.FromHours(2))));
             Assert.That((mongoDb.DisableIndexCreation, mongoDb.DisableAutoFallback, mongoDb.DisableAtomicPoll),
                 Is.EqualTo((true, true, true)));
+            Assert.That(result.Configuration[Flags.LogFormatKey], Is.EqualTo("json"));
         });
+    }
+
+    [TestCase("text", "simple")]
+    [TestCase("simple", "simple")]
+    [TestCase("json", "json")]
+    public void Parse_LogFormat_NamesTheConsoleFormatter(string value, string formatter)
+    {
+        Assert.That(RatusCommandLine.Parse(["--log-format", value], NoEnvironment).Configuration[Flags.LogFormatKey], Is.EqualTo(formatter));
+        Assert.That(RatusCommandLine.Parse([], name => name == "LOG_FORMAT" ? value : null).Configuration[Flags.LogFormatKey], Is.EqualTo(formatter));
     }
 
     [Test]
@@ -223,6 +234,7 @@ public sealed class RatusCommandLineTests
     [TestCase(new[] { "positional" }, "positional")]
     [TestCase(new[] { "--port" }, "--port")]
     [TestCase(new[] { "--max-body-size", "0" }, "error processing --max-body-size: strconv.ParseInt: parsing \"0\": value out of range")]
+    [TestCase(new[] { "--log-format", "xml" }, "error processing --log-format: invalid log format \"xml\" (want text or json)")]
     [TestCase(new[] { "--max-body-size=-1" }, "value out of range")]
     public void Parse_BadArgument_FailsWithError(string[] args, string expectedError)
     {

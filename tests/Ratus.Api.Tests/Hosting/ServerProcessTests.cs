@@ -30,6 +30,7 @@ public sealed class ServerProcessTests
         IgnoreIfEngineIsPlaceholder();
         Assert.That(started, Is.True, "the server did not report that it is listening");
         Assert.That(_server.Output, Does.Contain("start running background jobs"));
+        Assert.That(_server.Output, Does.Match($@"start listening on 127\.0\.0\.1:{port} \(engine memdb, bind 127\.0\.0\.1, port {port}, version \S+\)"));
 
         using (var client = new HttpClient { Timeout = TimeSpan.FromSeconds(10) })
         {
@@ -44,6 +45,35 @@ public sealed class ServerProcessTests
         {
             Assert.That(_server.ExitCode, Is.Zero);
             Assert.That(_server.Output, Does.Contain("shut down gracefully"));
+        });
+    }
+
+    [Test]
+    public async Task Server_LogFormatJson_WritesOneJsonObjectPerLine()
+    {
+        var port = ServerProcess.FreePort();
+        _server = ServerProcess.Start(new Dictionary<string, string> { ["LOG_FORMAT"] = "json" },
+            "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1");
+
+        var started = await _server.WaitForOutputAsync($"start listening on 127.0.0.1:{port}", StartTimeout);
+        IgnoreIfEngineIsPlaceholder();
+        Assert.That(started, Is.True, "the server did not report that it is listening");
+        _server.Terminate();
+        Assert.That(await _server.WaitForExitAsync(ExitTimeout), Is.True, "the server did not stop after SIGTERM");
+
+        var lines = _server.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var entries = lines.Select(line => System.Text.Json.JsonDocument.Parse(line).RootElement.Clone()).ToList();
+        var listening = entries.Single(e => e.GetProperty("Message").GetString()!.StartsWith("start listening on ", StringComparison.Ordinal));
+        var state = listening.GetProperty("State");
+        Assert.Multiple(() =>
+        {
+            Assert.That(listening.GetProperty("Message").GetString(), Does.StartWith($"start listening on 127.0.0.1:{port}"));
+            Assert.That(state.GetProperty("Engine").GetString(), Is.EqualTo("memdb"));
+            Assert.That(state.GetProperty("Bind").GetString(), Is.EqualTo("127.0.0.1"));
+            Assert.That(state.GetProperty("Port").GetInt32(), Is.EqualTo(port));
+            Assert.That(state.GetProperty("Version").GetString(), Is.Not.Empty);
+            Assert.That(listening.GetProperty("Timestamp").GetString(), Does.EndWith("Z"));
+            Assert.That(entries.Select(e => e.GetProperty("Message").GetString()), Does.Contain("shut down gracefully"));
         });
     }
 
