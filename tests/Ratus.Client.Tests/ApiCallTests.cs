@@ -115,6 +115,23 @@ public sealed class ApiCallTests
     }
 
     [Test]
+    public async Task TraceParentRoundTrips_AndTheLeaseExposesTheProducerContext()
+    {
+        const string traceParent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+        await _client.InsertTaskAsync(Due("tp-1", "tp") with { TraceParent = traceParent });
+        await _client.InsertTaskAsync(Due("tp-2", "tp-none"));
+
+        await using var lease = await _client.PollAsync("tp");
+        await using var none = await _client.PollAsync("tp-none");
+
+        Assert.That(lease!.Task.TraceParent, Is.EqualTo(traceParent));
+        Assert.That(lease.ProducerContext?.TraceId.ToHexString(), Is.EqualTo("0af7651916cd43dd8448eb211c80319c"));
+        Assert.That(lease.ProducerContext?.SpanId.ToHexString(), Is.EqualTo("b7ad6b7169203331"));
+        Assert.That(none!.Task.TraceParent, Is.Null, "no tracing on the server, no traceparent sent: none stored");
+        Assert.That(none.ProducerContext, Is.Null);
+    }
+
+    [Test]
     public async Task PollThenCommitCompletesTheTask()
     {
         await _client.InsertTaskAsync(Due("pc-1", "pc", new { name = "world" }));
