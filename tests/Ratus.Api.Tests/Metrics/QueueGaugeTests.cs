@@ -1,8 +1,12 @@
 using System.Net;
+using System.Text.Json;
+using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
+using Ratus.Api.Tests.Deployment;
 using Ratus.Api.Tests.Support;
 using Ratus.Application.Abstractions;
+using Ratus.Application.Diagnostics;
 
 namespace Ratus.Api.Tests.Metrics;
 
@@ -10,7 +14,7 @@ namespace Ratus.Api.Tests.Metrics;
 /// ratus_oldest_due_task_age_seconds, ratus_promises_recovered_total and ratus_commits_rejected_total.
 [TestFixture(RatusApiFactory.MemDb)]
 [TestFixture(RatusApiFactory.MongoDb)]
-public sealed class QueueGaugeTests(string engine)
+public sealed partial class QueueGaugeTests(string engine)
 {
     private RatusApiFactory _factory = null!;
     private HttpClient _client = null!;
@@ -135,6 +139,54 @@ public sealed class QueueGaugeTests(string engine)
             Assert.That(metrics.Where("ratus_task_committed_count_total", ("topic", topic)), Is.Empty);
         }
     }
+
+    // Every ratus_* name the Grafana dashboard queries is one the server exports, after a cycle with a recovery, a
+    // rejected commit and a chore run, so that every series has a sample.
+    [Test]
+    public async Task Dashboard_QueriesOnlySeriesTheServerExports()
+    {
+        var topic = Wire.Unique("dashboard");
+        var id = Wire.Unique("t");
+        using (await _client.SendAsync("POST", $"/v1/topics/{topic}/tasks/{id}", "{}"))
+        {
+        }
+
+        using (await _client.SendAsync("POST", $"/v1/topics/{topic}/promises", """{"timeout":"1s"}"""))
+        {
+        }
+
+        _time.Advance(TimeSpan.FromSeconds(2));
+        using var promise = await _client.SendAsync("POST", $"/v1/topics/{topic}/promises", "{}");
+        var claimed = await promise.JsonAsync();
+        using (await _client.SendAsync("PATCH", $"/v1/topics/{topic}/tasks/{id}", """{"nonce":"stale"}"""))
+        {
+        }
+
+        using (await _client.SendAsync("PATCH", $"/v1/topics/{topic}/tasks/{id}", $$"""{"nonce":"{{claimed.Str("nonce")}}"}"""))
+        {
+        }
+
+        // The chore is off in tests; record one run as ChoreService does.
+        _factory.Services.GetRequiredService<RatusMetrics>().RecordChore(TimeSpan.FromMilliseconds(42));
+        var exported = (await ScrapeAsync()).Samples.Select(s => s.Name).ToHashSet();
+        using var dashboard = JsonDocument.Parse(
+            await File.ReadAllTextAsync(Path.Combine(DeploymentFiles.DeploymentsDirectory, "grafana", "dashboards", "ratus.json")));
+        var queried = dashboard.RootElement.GetProperty("panels").EnumerateArray()
+            .Where(p => p.TryGetProperty("targets", out _))
+            .SelectMany(p => p.GetProperty("targets").EnumerateArray())
+            .SelectMany(t => RatusName().Matches(t.GetProperty("expr").GetString()!).Select(m => m.Value))
+            .Distinct()
+            .ToList();
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(queried, Has.Count.GreaterThanOrEqualTo(11));
+            Assert.That(queried.Where(n => !exported.Contains(n)), Is.Empty);
+        }
+    }
+
+    [GeneratedRegex("ratus_[a-z_]+")]
+    private static partial Regex RatusName();
 
     private Task<Exposition> ScrapeAsync() => Exposition.ScrapeAsync(_factory, _client);
 
