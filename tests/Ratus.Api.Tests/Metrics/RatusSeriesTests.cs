@@ -124,4 +124,61 @@ public sealed class RatusSeriesTests(string engine) : ApiTestBase(engine)
                 Has.None.Contains("metrics").And.None.Contains("nowhere").And.None.Contains("openapi"));
         }
     }
+
+    [Test]
+    public async Task Put_CountsCreatedAndReplacedTasks()
+    {
+        var topic = Wire.Unique("put");
+        var id = Wire.Unique("t");
+        for (var i = 0; i < 2; i++)
+        {
+            using var put = await Client.SendAsync("PUT", $"/v1/topics/{topic}/tasks/{id}", """{"producer":"single"}""");
+            Assert.That(put.IsSuccessStatusCode, Is.True);
+        }
+
+        // Bulk PUT: one replaced, one created; the path's topic and the first task's producer.
+        using (var bulk = await Client.SendAsync("PUT", $"/v1/topics/{topic}/tasks",
+                   $$"""{"data":[{"_id":"{{id}}","producer":"bulk"},{"_id":"{{Wire.Unique("u")}}","producer":"other"}]}"""))
+        {
+            Assert.That(bulk.IsSuccessStatusCode, Is.True);
+        }
+
+        var metrics = await Exposition.ScrapeAsync(Factory, Client);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(metrics.Value("ratus_task_produced_count_total", ("topic", topic), ("producer", "single")), Is.EqualTo(2));
+            Assert.That(metrics.Value("ratus_task_produced_count_total", ("topic", topic), ("producer", "bulk")), Is.EqualTo(2));
+            Assert.That(metrics.Where("ratus_task_produced_count_total", ("producer", "other")), Is.Empty);
+        }
+    }
+
+    [Test]
+    public async Task PromiseById_CountsAsConsumedWithTheScheduleDelay()
+    {
+        var topic = Wire.Unique("byid");
+        var id = Wire.Unique("t");
+        using (await Client.SendAsync("POST", $"/v1/topics/{topic}/tasks/{id}", """{"producer":"p"}"""))
+        {
+        }
+
+        using (var claim = await Client.SendAsync("POST", $"/v1/topics/{topic}/promises/{id}?consumer=c", "{}"))
+        {
+            Assert.That(claim.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        }
+
+        using (var reclaim = await Client.SendAsync("PUT", $"/v1/topics/{topic}/promises/{id}?consumer=c", "{}"))
+        {
+            Assert.That(reclaim.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        }
+
+        var metrics = await Exposition.ScrapeAsync(Factory, Client);
+        var labels = new[] { ("topic", topic), ("producer", "p"), ("consumer", "c") };
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(metrics.Value("ratus_task_consumed_count_total", labels), Is.EqualTo(2));
+            Assert.That(metrics.Value("ratus_task_schedule_delay_seconds", labels), Is.GreaterThanOrEqualTo(0));
+        }
+    }
 }
