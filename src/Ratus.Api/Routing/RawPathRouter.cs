@@ -14,6 +14,13 @@ namespace Ratus.Api.Routing;
 // It also records ratus_request_duration_seconds for the API routes it matched (spec §6), with the original's labels.
 public sealed class RawPathRouter(RequestDelegate next, EndpointDataSource endpointSource, RatusMetrics metrics)
 {
+    // The endpoint label of each template, as requested with the /v1 prefix and at the root.
+    private static readonly FrozenDictionary<string, string> EndpointLabels =
+        ApiRoutes.All.ToFrozenDictionary(t => t, t => "/" + GoSyntax(t));
+
+    private static readonly FrozenDictionary<string, string> RootEndpointLabels =
+        ApiRoutes.All.ToFrozenDictionary(t => t, t => "/" + GoSyntax(t[(ApiRoutes.Prefix.Length + 1)..]));
+
     private readonly RouteTable _table = new();
     private FrozenDictionary<string, RouteEndpoint[]>? _endpoints;
 
@@ -85,12 +92,6 @@ public sealed class RawPathRouter(RequestDelegate next, EndpointDataSource endpo
     // ":param" syntax, e.g. "/v1/topics/:topic/tasks/:id" or "/topics".
     private static string EndpointLabel(RouteMatch match) =>
         (match.Prefixed ? EndpointLabels : RootEndpointLabels)[match.Template];
-
-    private static readonly FrozenDictionary<string, string> EndpointLabels =
-        ApiRoutes.All.ToFrozenDictionary(t => t, t => "/" + GoSyntax(t));
-
-    private static readonly FrozenDictionary<string, string> RootEndpointLabels =
-        ApiRoutes.All.ToFrozenDictionary(t => t, t => "/" + GoSyntax(t[(ApiRoutes.Prefix.Length + 1)..]));
 
     private static string GoSyntax(string template) =>
         string.Join('/', template.Split('/').Select(s => s.StartsWith('{') ? ":" + s[1..^1] : s));

@@ -25,9 +25,9 @@ public sealed class MetricsBehavior<TMessage, TResponse>(RatusMetrics metrics, I
         {
             response = await next(message, cancellationToken);
         }
-        catch (ConflictException exception) when (message is CommitTaskCommand && IsNonceMismatch(exception))
+        catch (ConflictException exception) when (message is CommitTaskCommand commit && IsNonceMismatch(exception))
         {
-            await RecordRejectedAsync(((CommitTaskCommand)(object)message).Id, cancellationToken);
+            await RecordRejectedAsync(commit.Id, cancellationToken);
             throw;
         }
 
