@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.IO.Compression;
 using Microsoft.AspNetCore.Mvc.ModelBinding;
 using Microsoft.AspNetCore.ResponseCompression;
@@ -13,7 +14,11 @@ namespace Ratus.Api;
 
 public static class ApiServiceCollectionExtensions
 {
-    public const string MeterName = "Ratus";
+    public const string MeterName = RatusMetrics.MeterName;
+
+    // Series per ratus_* metric (label combinations), configurable as Metrics:CardinalityLimit.
+    public const int DefaultCardinalityLimit = 200;
+    public const string CardinalityLimitKey = "Metrics:CardinalityLimit";
 
     public const string ServiceName = "ratus";
 
@@ -62,8 +67,10 @@ public static class ApiServiceCollectionExtensions
             o.DocumentFilter<MetricsDocumentFilter>();
         });
 
+        var cardinalityLimit = configuration.GetValue(CardinalityLimitKey, DefaultCardinalityLimit);
         services.AddOpenTelemetry().WithMetrics(m => m
             .AddMeter(MeterName, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "System.Runtime")
+            .AddView(instrument => RatusView(instrument, cardinalityLimit))
             .AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0))
             .WithTracing(t => ConfigureTracing(t, configuration));
         return services;
@@ -95,4 +102,27 @@ public static class ApiServiceCollectionExtensions
         path.StartsWithSegments("/metrics", StringComparison.Ordinal) || path.StartsWithSegments("/v1/metrics", StringComparison.Ordinal)
         || path.StartsWithSegments("/livez", StringComparison.Ordinal) || path.StartsWithSegments("/v1/livez", StringComparison.Ordinal)
         || path.StartsWithSegments("/readyz", StringComparison.Ordinal) || path.StartsWithSegments("/v1/readyz", StringComparison.Ordinal);
+
+    // The original's histogram buckets, and a bound on every ratus_* series: labels carry user-chosen topics,
+    // producers and consumers. Past the limit, new label sets are folded into one series labelled
+    // otel_metric_overflow="true"; label sets already seen keep their series for the life of the process.
+    // ratus_tasks has five series (states) per topic, so it gets five times the limit.
+    private static MetricStreamConfiguration? RatusView(Instrument instrument, int cardinalityLimit)
+    {
+        if (instrument.Meter.Name != MeterName)
+        {
+            return null;
+        }
+
+        return instrument.Name switch
+        {
+            RatusMetrics.RequestDuration or RatusMetrics.ChoreDuration => new ExplicitBucketHistogramConfiguration
+            {
+                Boundaries = RatusMetrics.DurationBuckets,
+                CardinalityLimit = cardinalityLimit,
+            },
+            RatusMetrics.Tasks => new MetricStreamConfiguration { CardinalityLimit = cardinalityLimit * 5 },
+            _ => new MetricStreamConfiguration { CardinalityLimit = cardinalityLimit },
+        };
+    }
 }

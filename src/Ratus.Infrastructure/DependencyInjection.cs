@@ -3,10 +3,12 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using MongoDB.Driver;
+using Ratus.Application;
 using Ratus.Application.Abstractions;
 using Ratus.Infrastructure.Chores;
 using Ratus.Infrastructure.Hosting;
 using Ratus.Infrastructure.InMemory;
+using Ratus.Infrastructure.Metrics;
 using Ratus.Infrastructure.MongoDb;
 
 namespace Ratus.Infrastructure;
@@ -21,6 +23,7 @@ public static class DependencyInjection
         services.AddOptions<ChoreOptions>().BindConfiguration(ChoreOptions.SectionName).ValidateOnStart();
         services.AddOptions<MemDbOptions>().BindConfiguration(MemDbOptions.SectionName).ValidateOnStart();
         services.AddOptions<MongoDbOptions>().BindConfiguration(MongoDbOptions.SectionName).ValidateOnStart();
+        services.AddOptions<MetricsOptions>().BindConfiguration(MetricsOptions.SectionName).ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
 
         // The engine is chosen when it is first resolved rather than here, so that configuration added after this
@@ -33,6 +36,9 @@ public static class DependencyInjection
 
         services.AddHostedService<EngineLifecycleService>();
         services.AddHostedService<ChoreService>();
+        services.AddRatusMetrics();
+        services.TryAddSingleton<QueueStatisticsSampler>();
+        services.AddHostedService(sp => sp.GetRequiredService<QueueStatisticsSampler>());
         return services;
     }
 

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Ratus.Application.Abstractions;
 using Ratus.Infrastructure.Chores;
 using Ratus.Infrastructure.InMemory;
+using Ratus.Infrastructure.Metrics;
 using Ratus.Infrastructure.MongoDb;
 
 namespace Ratus.Infrastructure.Tests;
@@ -105,13 +106,13 @@ public sealed class DependencyInjectionTests
     }
 
     [Test]
-    public void AddInfrastructure_HostedServices_EngineLifecycleAndChoreAreRegistered()
+    public void AddInfrastructure_HostedServices_EngineLifecycleChoreAndStatisticsSamplerAreRegistered()
     {
         using var provider = Build([]);
 
         var hosted = provider.GetServices<IHostedService>().Select(service => service.GetType().Name);
 
-        Assert.That(hosted, Is.EquivalentTo(new[] { "EngineLifecycleService", nameof(ChoreService) }));
+        Assert.That(hosted, Is.EquivalentTo(new[] { "EngineLifecycleService", nameof(ChoreService), nameof(QueueStatisticsSampler) }));
     }
 
     private static ServiceProvider Build(Dictionary<string, string?> settings, IServiceCollection? services = null)

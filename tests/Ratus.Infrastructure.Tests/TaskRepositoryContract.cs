@@ -24,6 +24,9 @@ public abstract class TaskRepositoryContract
 
     protected static CancellationToken None => CancellationToken.None;
 
+    /// What the engines' recovery reported, per topic; derived fixtures hand it to the repositories they create.
+    protected RecordingRecoveryObserver Recoveries { get; private set; } = new();
+
     protected abstract ITaskRepository CreateRepository(FakeTimeProvider time);
 
     /// Called for every repository the test created, opened or not; engines drop their storage here.
@@ -34,6 +37,7 @@ public abstract class TaskRepositoryContract
     {
         Time = new FakeTimeProvider(new DateTimeOffset(2024, 5, 6, 7, 8, 9, TimeSpan.Zero).AddTicks(1_234_567));
         Now = Time.GetUtcNow().UtcDateTime;
+        Recoveries = new RecordingRecoveryObserver();
         Repository = Create();
         await Repository.OpenAsync(None);
     }
@@ -371,5 +375,108 @@ public abstract class TaskRepositoryContract
         }
 
         Assert.That((await Repository.DeleteTopicsAsync(None)).Deleted, Is.EqualTo(7));
+    }
+
+    // Statistics (queue gauges) and per-topic recovery counts
+
+    [Test]
+    public async Task GetStatisticsAsync_CountsByStateDueAndOldestDuePerTopic()
+    {
+        Assert.That(await Repository.GetStatisticsAsync(None), Is.Empty);
+
+        await Repository.InsertTasksAsync(
+        [
+            NewTask("1", "a") with { Scheduled = Now.AddSeconds(-30) },
+            NewTask("2", "a") with { Scheduled = Now.AddSeconds(-10) },
+            NewTask("3", "a") with { Scheduled = Now.AddHours(1) },
+            NewTask("4", "a") with { State = TaskState.Completed },
+            NewTask("5", "a") with { State = TaskState.Archived },
+            NewTask("6", "b") with { Scheduled = Now.AddMilliseconds(1) },
+        ], None);
+        await Repository.PollTaskAsync("a", Wildcard(), None);
+
+        var statistics = await StatisticsAsync();
+
+        Assert.That(statistics, Is.EqualTo(new[]
+        {
+            new TopicStatistics("a", Pending: 2, Due: 1, Active: 1, Completed: 1, Archived: 1, OldestDueScheduled: Millisecond(Now.AddSeconds(-10))),
+            new TopicStatistics("b", Pending: 1, Due: 0, Active: 0, Completed: 0, Archived: 0, OldestDueScheduled: null),
+        }));
+    }
+
+    [Test]
+    public async Task GetStatisticsAsync_FollowsTimeCommitsAndDeletes()
+    {
+        await Repository.InsertTasksAsync([NewTask("1", "a"), NewTask("2", "a") with { Scheduled = Now.AddSeconds(5) }], None);
+        var claimed = await Repository.PollTaskAsync("a", Wildcard(), None);
+        await Repository.CommitTaskAsync(claimed.Id, new Commit { Nonce = claimed.Nonce, Topic = "b" }, None);
+        Time.Advance(TimeSpan.FromSeconds(5));
+
+        var statistics = await StatisticsAsync();
+        await Repository.DeleteTopicAsync("a", None);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(statistics, Is.EqualTo(new[]
+            {
+                new TopicStatistics("a", 1, 1, 0, 0, 0, Millisecond(Now.AddSeconds(5))),
+                new TopicStatistics("b", 0, 0, 0, 1, 0, null),
+            }));
+            Assert.That((await Repository.GetStatisticsAsync(None)).Select(s => s.Topic), Is.EqualTo(new[] { "b" }));
+        }
+    }
+
+    // MongoDB keeps times to the millisecond.
+    private static DateTime Millisecond(DateTime time) => new(time.Ticks - time.Ticks % TimeSpan.TicksPerMillisecond, DateTimeKind.Utc);
+
+    private async Task<TopicStatistics[]> StatisticsAsync() =>
+    [
+        .. (await Repository.GetStatisticsAsync(None)).Select(s => s with
+        {
+            OldestDueScheduled = s.OldestDueScheduled is { } oldest ? Millisecond(oldest) : null,
+        }),
+    ];
+
+    [Test]
+    public async Task RecoverExpiredAsync_ReportsRecoveredClaimsPerTopic()
+    {
+        await Repository.InsertTasksAsync([NewTask("1", "a"), NewTask("2", "a"), NewTask("3", "b"), NewTask("4", "b")], None);
+        await Repository.PollTaskAsync("a", Wildcard(Now.AddSeconds(1)), None);
+        await Repository.PollTaskAsync("a", Wildcard(Now.AddSeconds(1)), None);
+        await Repository.PollTaskAsync("b", Wildcard(Now.AddSeconds(1)), None);
+        await Repository.PollTaskAsync("b", Wildcard(Now.AddMinutes(1)), None);
+        Assert.That(Recoveries.ByTopic, Is.Empty);
+
+        Time.Advance(TimeSpan.FromSeconds(2));
+
+        Assert.That(await Repository.RecoverExpiredAsync(None), Is.EqualTo(3));
+        Assert.That(Recoveries.ByTopic, Is.EqualTo(new Dictionary<string, long> { ["a"] = 2, ["b"] = 1 }));
+        Assert.That(await Repository.RecoverExpiredAsync(None), Is.Zero);
+        Assert.That(Recoveries.ByTopic, Is.EqualTo(new Dictionary<string, long> { ["a"] = 2, ["b"] = 1 }));
+    }
+}
+
+/// Sums what an engine's recovery reports, per topic.
+public sealed class RecordingRecoveryObserver : ITaskRecoveryObserver
+{
+    private readonly Dictionary<string, long> _byTopic = new(StringComparer.Ordinal);
+
+    public IReadOnlyDictionary<string, long> ByTopic
+    {
+        get
+        {
+            lock (_byTopic)
+            {
+                return new Dictionary<string, long>(_byTopic);
+            }
+        }
+    }
+
+    public void OnRecovered(string topic, long count)
+    {
+        lock (_byTopic)
+        {
+            _byTopic[topic] = _byTopic.GetValueOrDefault(topic) + count;
+        }
     }
 }

@@ -1,15 +1,26 @@
 using System.Collections.Frozen;
+using System.Diagnostics;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Routing.Patterns;
+using Ratus.Api.Errors;
 using Ratus.Api.Json;
+using Ratus.Application.Diagnostics;
 
 namespace Ratus.Api.Routing;
 
 // Selects the endpoint of an API request from the raw path before ASP.NET Core's routing runs (routing skips
 // matching when an endpoint is already set). Also answers what the original's router answers itself: a redirect
 // for a trailing slash, and here a 405 with Allow for a known path with the wrong method (spec D7).
-public sealed class RawPathRouter(RequestDelegate next, EndpointDataSource endpointSource)
+// It also records ratus_request_duration_seconds for the API routes it matched (spec §6), with the original's labels.
+public sealed class RawPathRouter(RequestDelegate next, EndpointDataSource endpointSource, RatusMetrics metrics)
 {
+    // The endpoint label of each template, as requested with the /v1 prefix and at the root.
+    private static readonly FrozenDictionary<string, string> EndpointLabels =
+        ApiRoutes.All.ToFrozenDictionary(t => t, t => "/" + GoSyntax(t));
+
+    private static readonly FrozenDictionary<string, string> RootEndpointLabels =
+        ApiRoutes.All.ToFrozenDictionary(t => t, t => "/" + GoSyntax(t[(ApiRoutes.Prefix.Length + 1)..]));
+
     private readonly RouteTable _table = new();
     private FrozenDictionary<string, RouteEndpoint[]>? _endpoints;
 
@@ -49,8 +60,41 @@ public sealed class RawPathRouter(RequestDelegate next, EndpointDataSource endpo
 
         context.Request.RouteValues = values;
         context.SetEndpoint(endpoint);
-        return next(context);
+        return match.Template == ApiRoutes.Metrics ? next(context) : InvokeMeasuredAsync(context, match);
     }
+
+    private async Task InvokeMeasuredAsync(HttpContext context, RouteMatch match)
+    {
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            await next(context);
+            Record(context, match, started, context.Response.StatusCode);
+        }
+        catch (Exception exception)
+        {
+            // The error middleware outside turns the exception into the response; record the code it will send.
+            var status = context.Response.HasStarted
+                ? context.Response.StatusCode
+                : ErrorEnvelopeMiddleware.Describe(exception, context).Code;
+            Record(context, match, started, status);
+            throw;
+        }
+    }
+
+    private void Record(HttpContext context, RouteMatch match, long started, int status)
+    {
+        var topic = Array.Find(match.Values, v => v.Key == "topic").Value ?? "";
+        metrics.RecordRequest(Stopwatch.GetElapsedTime(started), topic, context.Request.Method, EndpointLabel(match), status);
+    }
+
+    // The route template as the original's Prometheus middleware reports it: with the prefix actually used, in Go's
+    // ":param" syntax, e.g. "/v1/topics/:topic/tasks/:id" or "/topics".
+    private static string EndpointLabel(RouteMatch match) =>
+        (match.Prefixed ? EndpointLabels : RootEndpointLabels)[match.Template];
+
+    private static string GoSyntax(string template) =>
+        string.Join('/', template.Split('/').Select(s => s.StartsWith('{') ? ":" + s[1..^1] : s));
 
     private static string? RawPath(HttpContext context)
     {

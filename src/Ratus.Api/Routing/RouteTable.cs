@@ -16,7 +16,7 @@ public sealed class RouteTable
         {
             if (template.TryMatch(segments, start, count, out var values))
             {
-                return new RouteMatch(template.Text, values);
+                return new RouteMatch(template.Text, values, start == 2);
             }
         }
 
@@ -65,4 +65,5 @@ public sealed class RouteTable
     }
 }
 
-public sealed record RouteMatch(string Template, KeyValuePair<string, string>[] Values);
+// <paramref name="Prefixed"/>: the request came with the /v1 prefix.
+public sealed record RouteMatch(string Template, KeyValuePair<string, string>[] Values, bool Prefixed = true);

@@ -28,6 +28,9 @@ public interface ITaskRepository
     // Returns expired active tasks to pending; cheap enough to run every second.
     ValueTask<long> RecoverExpiredAsync(CancellationToken cancellationToken);
 
+    // Per-topic counts by state, due count and oldest due task, for the queue gauges; sampled every few seconds.
+    ValueTask<IReadOnlyList<TopicStatistics>> GetStatisticsAsync(CancellationToken cancellationToken);
+
     ValueTask<IReadOnlyList<Topic>> ListTopicsAsync(int limit, int offset, CancellationToken cancellationToken);
 
     ValueTask<DeleteResult> DeleteTopicsAsync(CancellationToken cancellationToken);

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Ratus.Application.Abstractions;
+using Ratus.Application.Diagnostics;
 
 namespace Ratus.Infrastructure.Chores;
 
@@ -11,7 +12,8 @@ public sealed partial class ChoreService(
     ITaskRepository repository,
     IOptions<ChoreOptions> options,
     TimeProvider timeProvider,
-    ILogger<ChoreService> logger) : BackgroundService
+    ILogger<ChoreService> logger,
+    RatusMetrics? metrics = null) : BackgroundService
 {
     private DateTimeOffset _startedAt;
 
@@ -80,7 +82,9 @@ public sealed partial class ChoreService(
         try
         {
             await repository.ChoreAsync(stoppingToken);
-            LogChoreCompleted(logger, timeProvider.GetElapsedTime(started).TotalMilliseconds);
+            var elapsed = timeProvider.GetElapsedTime(started);
+            metrics?.RecordChore(elapsed);
+            LogChoreCompleted(logger, elapsed.TotalMilliseconds);
         }
         catch (Exception exception) when (exception is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
         {

@@ -19,7 +19,8 @@ public sealed class InMemoryTaskRepository(
     IOptions<MemDbOptions> options,
     TimeProvider timeProvider,
     ILogger<InMemoryTaskRepository> logger,
-    ITaskJournal? journal = null) : ITaskRepository
+    ITaskJournal? journal = null,
+    ITaskRecoveryObserver? recoveryObserver = null) : ITaskRepository
 {
     private const int NotOpened = 0;
     private const int Opened = 1;
@@ -99,6 +100,14 @@ public sealed class InMemoryTaskRepository(
         lock (_gate)
         {
             return ValueTask.FromResult(RecoverExpired(Now()));
+        }
+    }
+
+    public ValueTask<IReadOnlyList<TopicStatistics>> GetStatisticsAsync(CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            return ValueTask.FromResult<IReadOnlyList<TopicStatistics>>(Statistics(Now()));
         }
     }
 
@@ -489,13 +498,61 @@ public sealed class InMemoryTaskRepository(
     private long RecoverExpired(DateTime now)
     {
         long recovered = 0;
+        Dictionary<string, long>? byTopic = null;
         while (_deadlines.Count > 0 && _deadlines.Min is var head && head.Time <= now.Ticks)
         {
-            Put(ToPending(_tasks[head.Id]));
+            var task = _tasks[head.Id];
+            Put(ToPending(task));
             recovered++;
+            if (recoveryObserver is not null)
+            {
+                byTopic ??= new Dictionary<string, long>(StringComparer.Ordinal);
+                CollectionsMarshal.GetValueRefOrAddDefault(byTopic, task.Topic, out _)++;
+            }
+        }
+
+        foreach (var (topic, count) in byTopic ?? [])
+        {
+            recoveryObserver!.OnRecovered(topic, count);
         }
 
         return recovered;
+    }
+
+    /// Reads the per-topic state counts kept by the indexes; only the due pending keys of each topic are walked
+    /// (no per-task lookup except in the current millisecond), never the whole task table.
+    private List<TopicStatistics> Statistics(DateTime now)
+    {
+        var nowMilliseconds = TimeKey.ToUnixMilliseconds(now);
+        var statistics = new List<TopicStatistics>(_topics.Count);
+        foreach (var index in _topics.Values)
+        {
+            long due = 0;
+            DateTime? oldest = null;
+            foreach (var key in index.Pending)
+            {
+                if (key.Time > nowMilliseconds)
+                {
+                    break;
+                }
+
+                // Keys of the current millisecond may still be a few ticks ahead of now.
+                if (key.Time == nowMilliseconds && _tasks[key.Id].Scheduled!.Value > now)
+                {
+                    continue;
+                }
+
+                due++;
+                oldest ??= _tasks[key.Id].Scheduled;
+            }
+
+            var counts = index.StateCounts;
+            statistics.Add(new TopicStatistics(
+                index.Name, counts[(int)TaskState.Pending], due, counts[(int)TaskState.Active],
+                counts[(int)TaskState.Completed], counts[(int)TaskState.Archived], oldest));
+        }
+
+        return statistics;
     }
 
     private long PurgeCompleted(DateTime now)
@@ -596,6 +653,7 @@ public sealed class InMemoryTaskRepository(
 
     private void IndexState(RatusTask task, TopicIndex index)
     {
+        index.StateCounts[(int)task.State]++;
         switch (task.State)
         {
             case TaskState.Pending when task.Scheduled is { } scheduled:
@@ -617,6 +675,7 @@ public sealed class InMemoryTaskRepository(
 
     private void UnindexState(RatusTask task, TopicIndex index)
     {
+        index.StateCounts[(int)task.State]--;
         switch (task.State)
         {
             case TaskState.Pending when task.Scheduled is { } scheduled:

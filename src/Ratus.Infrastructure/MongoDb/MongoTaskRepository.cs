@@ -22,7 +22,8 @@ public sealed class MongoTaskRepository(
     IMongoClient client,
     IOptions<MongoDbOptions> options,
     TimeProvider timeProvider,
-    ILogger<MongoTaskRepository> logger) : ITaskRepository
+    ILogger<MongoTaskRepository> logger,
+    ITaskRecoveryObserver? recoveryObserver = null) : ITaskRepository
 {
     private const int NotOpened = 0;
     private const int Opened = 1;
@@ -126,12 +127,82 @@ public sealed class MongoTaskRepository(
     }
 
     /// One UpdateMany over the <c>deadline_1</c> index: active tasks whose deadline is due go back to pending with
-    /// no nonce, keeping consumer, consumed and deadline (spec §3.3, D3).
+    /// no nonce, keeping consumer, consumed and deadline (spec §3.3, D3). With a recovery observer, a find over the
+    /// same index first learns the topics of the expired tasks (and skips the update when there are none); when
+    /// another node recovers some of them in between, the per-topic counts are trimmed to what this node modified.
     public async ValueTask<long> RecoverExpiredAsync(CancellationToken cancellationToken)
     {
         var filter = Filter.Eq(State, (int)TaskState.Active) & Filter.Lte(Deadline, ToBson(Now()));
-        var result = await _collection.UpdateManyAsync(filter, ToPending, cancellationToken: cancellationToken);
+        if (recoveryObserver is null)
+        {
+            return (await _collection.UpdateManyAsync(filter, ToPending, cancellationToken: cancellationToken)).ModifiedCount;
+        }
+
+        var expired = await _collection.Find(filter)
+            .Project(Builders<BsonDocument>.Projection.Include(MongoTaskDocument.Topic))
+            .ToListAsync(cancellationToken);
+        if (expired.Count == 0)
+        {
+            return 0;
+        }
+
+        var ids = expired.Select(d => d[Id]).ToArray();
+        var result = await _collection.UpdateManyAsync(filter & Filter.In(Id, ids), ToPending, cancellationToken: cancellationToken);
+        var remaining = result.ModifiedCount;
+        foreach (var group in expired.GroupBy(d => d.GetValue(MongoTaskDocument.Topic, "").ToString()!, StringComparer.Ordinal))
+        {
+            var count = Math.Min(remaining, group.LongCount());
+            if (count > 0)
+            {
+                recoveryObserver.OnRecovered(group.Key, count);
+                remaining -= count;
+            }
+        }
+
         return result.ModifiedCount;
+    }
+
+    /// One aggregation: a $group by topic that counts each state, the due pending tasks, and the earliest due time.
+    public async ValueTask<IReadOnlyList<TopicStatistics>> GetStatisticsAsync(CancellationToken cancellationToken)
+    {
+        var now = ToBson(Now());
+        var state = "$" + State;
+        var due = new BsonDocument("$and", new BsonArray
+        {
+            new BsonDocument("$eq", new BsonArray { state, (int)TaskState.Pending }),
+            new BsonDocument("$lte", new BsonArray { "$" + Scheduled, now }),
+        });
+        BsonDocument CountIf(BsonValue condition) =>
+            new("$sum", new BsonDocument("$cond", new BsonArray { condition, 1, 0 }));
+        BsonDocument StateIs(TaskState value) => new("$eq", new BsonArray { state, (int)value });
+
+        BsonDocument[] pipeline =
+        [
+            new("$group", new BsonDocument
+            {
+                { Id, "$" + MongoTaskDocument.Topic },
+                { "pending", CountIf(StateIs(TaskState.Pending)) },
+                { "due", CountIf(due) },
+                { "active", CountIf(StateIs(TaskState.Active)) },
+                { "completed", CountIf(StateIs(TaskState.Completed)) },
+                { "archived", CountIf(StateIs(TaskState.Archived)) },
+                { "oldestDue", new BsonDocument("$min", new BsonDocument("$cond", new BsonArray { due, "$" + Scheduled, BsonNull.Value })) },
+            }),
+            new("$sort", new BsonDocument(Id, 1)),
+        ];
+        using var cursor = await _collection.AggregateAsync<BsonDocument>(pipeline, cancellationToken: cancellationToken);
+        var groups = await cursor.ToListAsync(cancellationToken);
+        return
+        [
+            .. groups.Where(g => g[Id].IsString).Select(g => new TopicStatistics(
+                g[Id].AsString,
+                g["pending"].ToInt64(),
+                g["due"].ToInt64(),
+                g["active"].ToInt64(),
+                g["completed"].ToInt64(),
+                g["archived"].ToInt64(),
+                g.GetValue("oldestDue", BsonNull.Value) is BsonDateTime oldest ? oldest.ToUniversalTime() : null)),
+        ];
     }
 
     public async ValueTask<IReadOnlyList<Topic>> ListTopicsAsync(int limit, int offset, CancellationToken cancellationToken)

@@ -194,8 +194,10 @@ public sealed class ComposeTests
         [
             "ratus_request_duration_seconds", "ratus_chore_duration_seconds", "ratus_task_schedule_delay_seconds",
             "ratus_task_execution_duration_seconds", "ratus_task_produced_count_total", "ratus_task_consumed_count_total",
-            "ratus_task_committed_count_total",
+            "ratus_task_committed_count_total", "ratus_tasks", "ratus_oldest_due_task_age_seconds",
+            "ratus_promises_recovered_total", "ratus_commits_rejected_total",
         ];
+        var titles = panels.Select(p => p.GetProperty("title").GetString()!).ToList();
 
         Assert.Multiple(() =>
         {
@@ -214,6 +216,17 @@ public sealed class ComposeTests
             {
                 Assert.That(expressions, Has.Some.Contains(series), series);
             }
+
+            // What issue 5 asks the dashboard to show.
+            foreach (var title in new[] { "Throughput", "Due backlog", "Oldest due", "Claim latency", "recovered", "Request latency by endpoint" })
+            {
+                Assert.That(titles, Has.Some.Contains(title), title);
+            }
+
+            Assert.That(expressions, Has.Some.Contains("ratus_tasks{job=\"ratus\", state=\"due\"}"), "due backlog");
+            Assert.That(expressions.Count(e => e.Contains("histogram_quantile", StringComparison.Ordinal) && e.Contains("ratus_request_duration_seconds_bucket", StringComparison.Ordinal) && e.Contains("by (le, endpoint)", StringComparison.Ordinal)),
+                Is.GreaterThanOrEqualTo(1), "request latency by endpoint from the original's histogram");
+            Assert.That(root.GetProperty("panels").EnumerateArray().Select(p => p.GetProperty("id").GetInt32()), Is.Unique, "panel ids");
         });
     }
 

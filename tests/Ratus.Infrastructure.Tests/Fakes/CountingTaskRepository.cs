@@ -64,6 +64,9 @@ internal sealed class CountingTaskRepository : ITaskRepository
         return ValueTask.FromResult(0L);
     }
 
+    public ValueTask<IReadOnlyList<TopicStatistics>> GetStatisticsAsync(CancellationToken cancellationToken) =>
+        ValueTask.FromResult<IReadOnlyList<TopicStatistics>>([]);
+
     public ValueTask<IReadOnlyList<Topic>> ListTopicsAsync(int limit, int offset, CancellationToken cancellationToken) =>
         throw new NotSupportedException();
 

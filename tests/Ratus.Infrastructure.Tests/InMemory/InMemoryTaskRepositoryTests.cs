@@ -27,7 +27,7 @@ public sealed class InMemoryTaskRepositoryTests : TaskRepositoryContract
     public void DeleteDirectory() => Directory.Delete(_directory, recursive: true);
 
     protected override ITaskRepository CreateRepository(FakeTimeProvider time) =>
-        new InMemoryTaskRepository(Options.Create(new MemDbOptions()), time, NullLogger<InMemoryTaskRepository>.Instance);
+        new InMemoryTaskRepository(Options.Create(new MemDbOptions()), time, NullLogger<InMemoryTaskRepository>.Instance, recoveryObserver: Recoveries);
 
     private string SnapshotPath => Path.Combine(_directory, "test.db");
 

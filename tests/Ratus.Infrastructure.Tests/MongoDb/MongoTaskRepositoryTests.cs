@@ -50,7 +50,7 @@ public sealed class MongoTaskRepositoryTests(bool fallback) : TaskRepositoryCont
     protected override ITaskRepository CreateRepository(FakeTimeProvider time)
     {
         MongoEnv.Require();
-        var repository = CreateMongo(new MongoDbOptions { Database = Database, RetentionPeriod = LongRetention }, time);
+        var repository = CreateMongo(new MongoDbOptions { Database = Database, RetentionPeriod = LongRetention }, time, observer: Recoveries);
         if (fallback)
         {
             repository.ForceFallback(MongoTaskRepository.Operations.All);
@@ -72,8 +72,9 @@ public sealed class MongoTaskRepositoryTests(bool fallback) : TaskRepositoryCont
         }
     }
 
-    private MongoTaskRepository CreateMongo(MongoDbOptions options, TimeProvider? time = null, IMongoClient? client = null) =>
-        new(client ?? Client, Options.Create(options), time ?? Time, NullLogger<MongoTaskRepository>.Instance);
+    private MongoTaskRepository CreateMongo(
+        MongoDbOptions options, TimeProvider? time = null, IMongoClient? client = null, ITaskRecoveryObserver? observer = null) =>
+        new(client ?? Client, Options.Create(options), time ?? Time, NullLogger<MongoTaskRepository>.Instance, observer);
 
     private static async Task<List<BsonDocument>> IndexesAsync(MongoTaskRepository repository)
     {
