@@ -44,17 +44,58 @@ public sealed class InMemoryTaskRepository(
     // Guarded by _snapshotGate.
     private DateTime? _lastSnapshot;
 
+    // Set once in OpenAsync; appended to inside _gate.
+    private AppendOnlyLog? _aof;
+
+    // The log sequence of the latest change; guarded by _gate.
+    private long _sequence;
+
+    private string SnapshotPath => _options.EffectiveSnapshotPath;
+
     public ValueTask OpenAsync(CancellationToken cancellationToken)
     {
-        if (!string.IsNullOrEmpty(_options.SnapshotPath))
+        long generation = 0;
+        if (!string.IsNullOrEmpty(SnapshotPath))
         {
             var stopwatch = Stopwatch.StartNew();
-            var tasks = SnapshotFile.Read(_options.SnapshotPath);
-            if (tasks is not null)
+            var snapshot = SnapshotFile.ReadWithGeneration(SnapshotPath);
+            if (snapshot is var (tasks, logGeneration))
             {
                 Load(tasks);
-                MemDbLog.SnapshotLoaded(logger, tasks.Count, _options.SnapshotPath, stopwatch.ElapsedMilliseconds);
+                generation = logGeneration;
+                MemDbLog.SnapshotLoaded(logger, tasks.Count, SnapshotPath, stopwatch.ElapsedMilliseconds);
             }
+        }
+
+        if (!string.IsNullOrEmpty(_options.AofPath))
+        {
+            var stopwatch = Stopwatch.StartNew();
+            long replayed = 0;
+            lock (_gate)
+            {
+                _aof = AppendOnlyLog.Open(
+                    _options.AofPath, generation, _options.AofFsync, _options.AofMaxSize, _options.AofRepair, logger, change =>
+                    {
+                        replayed++;
+                        if (change.Kind == TaskChangeKind.Put)
+                        {
+                            Put(change.Task!, record: false);
+                        }
+                        else
+                        {
+                            Remove(change.Id, record: false);
+                        }
+                    });
+            }
+
+            _aof.CompactionNeeded = () => _ = Task.Run(() =>
+            {
+                if (_status == Opened)
+                {
+                    WriteSnapshot();
+                }
+            });
+            MemDbLog.AofReplayed(logger, replayed, _options.AofPath, _aof.Generation, _options.AofFsync, stopwatch.ElapsedMilliseconds);
         }
 
         _status = Opened;
@@ -63,13 +104,26 @@ public sealed class InMemoryTaskRepository(
 
     public ValueTask CloseAsync(CancellationToken cancellationToken)
     {
-        if (_status == Opened && !string.IsNullOrEmpty(_options.SnapshotPath))
+        if (_status == Opened && !string.IsNullOrEmpty(SnapshotPath))
         {
             WriteSnapshot();
         }
 
+        _aof?.Dispose();
         _status = Closed;
         return ValueTask.CompletedTask;
+    }
+
+    /// Tests: stops like a crash after every acknowledged change, without the final snapshot.
+    internal void Abandon()
+    {
+        if (_status == Closed)
+        {
+            return;
+        }
+
+        _status = Closed;
+        _aof?.Dispose();
     }
 
     public ValueTask CheckReadyAsync(CancellationToken cancellationToken) =>
@@ -87,7 +141,7 @@ public sealed class InMemoryTaskRepository(
         }
 
         MemDbLog.ChoreCompleted(logger, recovered, purged);
-        if (!string.IsNullOrEmpty(_options.SnapshotPath))
+        if (!string.IsNullOrEmpty(SnapshotPath))
         {
             WriteSnapshot(onlyWhenDue: true);
         }
@@ -99,7 +153,7 @@ public sealed class InMemoryTaskRepository(
     {
         lock (_gate)
         {
-            return ValueTask.FromResult(RecoverExpired(Now()));
+            return Durable(RecoverExpired(Now()));
         }
     }
 
@@ -136,7 +190,7 @@ public sealed class InMemoryTaskRepository(
                 Remove(id);
             }
 
-            return ValueTask.FromResult(new DeleteResult(ids.Length));
+            return Durable(new DeleteResult(ids.Length));
         }
     }
 
@@ -158,7 +212,7 @@ public sealed class InMemoryTaskRepository(
         {
             if (!_topics.TryGetValue(topic, out var index))
             {
-                return ValueTask.FromResult(new DeleteResult(0));
+                return Durable(new DeleteResult(0));
             }
 
             var ids = index.Ids.ToArray();
@@ -167,7 +221,7 @@ public sealed class InMemoryTaskRepository(
                 Remove(id);
             }
 
-            return ValueTask.FromResult(new DeleteResult(ids.Length));
+            return Durable(new DeleteResult(ids.Length));
         }
     }
 
@@ -207,7 +261,7 @@ public sealed class InMemoryTaskRepository(
                 }
             }
 
-            return ValueTask.FromResult(new UpdateResult(created, 0));
+            return Durable(new UpdateResult(created, 0));
         }
     }
 
@@ -230,7 +284,7 @@ public sealed class InMemoryTaskRepository(
                 }
             }
 
-            return ValueTask.FromResult(new UpdateResult(created, updated));
+            return Durable(new UpdateResult(created, updated));
         }
     }
 
@@ -257,7 +311,7 @@ public sealed class InMemoryTaskRepository(
             }
 
             Put(task);
-            return ValueTask.FromResult(new UpdateResult(1, 0));
+            return Durable(new UpdateResult(1, 0));
         }
     }
 
@@ -266,7 +320,7 @@ public sealed class InMemoryTaskRepository(
         ArgumentNullException.ThrowIfNull(task);
         lock (_gate)
         {
-            return ValueTask.FromResult(Put(task) ? new UpdateResult(0, 1) : new UpdateResult(1, 0));
+            return Durable(Put(task) ? new UpdateResult(0, 1) : new UpdateResult(1, 0));
         }
     }
 
@@ -275,7 +329,7 @@ public sealed class InMemoryTaskRepository(
         ArgumentNullException.ThrowIfNull(id);
         lock (_gate)
         {
-            return ValueTask.FromResult(new DeleteResult(Remove(id) ? 1 : 0));
+            return Durable(new DeleteResult(Remove(id) ? 1 : 0));
         }
     }
 
@@ -304,7 +358,7 @@ public sealed class InMemoryTaskRepository(
                 Payload = commit.Payload ?? task.Payload,
             };
             Put(committed);
-            return ValueTask.FromResult(_tasks[id]);
+            return Durable(_tasks[id]);
         }
     }
 
@@ -350,7 +404,7 @@ public sealed class InMemoryTaskRepository(
                 throw new NotFoundException();
             }
 
-            return ValueTask.FromResult(Claim(task, promise, now));
+            return Durable(Claim(task, promise, now));
         }
     }
 
@@ -361,7 +415,7 @@ public sealed class InMemoryTaskRepository(
         {
             if (!_topics.TryGetValue(topic, out var index) || index.Active.Count == 0)
             {
-                return ValueTask.FromResult(new DeleteResult(0));
+                return Durable(new DeleteResult(0));
             }
 
             var ids = index.Active.ToArray();
@@ -370,7 +424,7 @@ public sealed class InMemoryTaskRepository(
                 Put(ToPending(_tasks[id]));
             }
 
-            return ValueTask.FromResult(new DeleteResult(ids.Length));
+            return Durable(new DeleteResult(ids.Length));
         }
     }
 
@@ -400,7 +454,7 @@ public sealed class InMemoryTaskRepository(
                 throw new ConflictException(ConflictException.NotPending);
             }
 
-            return ValueTask.FromResult(Claim(task, promise, Now()));
+            return Durable(Claim(task, promise, Now()));
         }
     }
 
@@ -410,7 +464,7 @@ public sealed class InMemoryTaskRepository(
         lock (_gate)
         {
             return _tasks.TryGetValue(promise.Id, out var task)
-                ? ValueTask.FromResult(Claim(task, promise, Now()))
+                ? Durable(Claim(task, promise, Now()))
                 : throw new NotFoundException();
         }
     }
@@ -422,11 +476,30 @@ public sealed class InMemoryTaskRepository(
         {
             if (!_tasks.TryGetValue(id, out var task) || task.State != TaskState.Active)
             {
-                return ValueTask.FromResult(new DeleteResult(0));
+                return Durable(new DeleteResult(0));
             }
 
             Put(ToPending(task));
-            return ValueTask.FromResult(new DeleteResult(1));
+            return Durable(new DeleteResult(1));
+        }
+    }
+
+    /// Returns the result once the changes made so far are durable as the log's fsync mode promises. Called inside
+    /// the lock (so the sequence is this operation's latest); the wait itself happens after the lock is released.
+    private ValueTask<T> Durable<T>(T result)
+    {
+        if (_aof is not { } aof || _sequence == 0)
+        {
+            return ValueTask.FromResult(result);
+        }
+
+        var wait = aof.WaitAsync(_sequence);
+        return wait.IsCompletedSuccessfully ? ValueTask.FromResult(result) : AwaitDurable(wait, result);
+
+        static async ValueTask<T> AwaitDurable(ValueTask wait, T result)
+        {
+            await wait.ConfigureAwait(false);
+            return result;
         }
     }
 
@@ -614,13 +687,18 @@ public sealed class InMemoryTaskRepository(
         IndexState(task, index);
         if (record)
         {
-            journal?.Append(TaskChange.Put(task));
+            var change = TaskChange.Put(task);
+            journal?.Append(change);
+            if (_aof is not null)
+            {
+                _sequence = _aof.AppendAndSequence(change);
+            }
         }
 
         return existed;
     }
 
-    private bool Remove(string id)
+    private bool Remove(string id, bool record = true)
     {
         if (!_tasks.Remove(id, out var task))
         {
@@ -635,7 +713,16 @@ public sealed class InMemoryTaskRepository(
             _topics.Remove(index.Name);
         }
 
-        journal?.Append(TaskChange.Delete(id));
+        if (record)
+        {
+            var change = TaskChange.Delete(id);
+            journal?.Append(change);
+            if (_aof is not null)
+            {
+                _sequence = _aof.AppendAndSequence(change);
+            }
+        }
+
         return true;
     }
 
@@ -703,7 +790,7 @@ public sealed class InMemoryTaskRepository(
             {
                 if (_tasks.ContainsKey(task.Id))
                 {
-                    throw new InvalidDataException($"memdb snapshot '{_options.SnapshotPath}' is corrupt: duplicate task ID");
+                    throw new InvalidDataException($"memdb snapshot '{SnapshotPath}' is corrupt: duplicate task ID");
                 }
 
                 // Loading restores state that the journal already holds; it is not a change.
@@ -722,16 +809,24 @@ public sealed class InMemoryTaskRepository(
                 return;
             }
 
+            // The hand-over: copy the state and, with the log on, seal the current log and start the next generation,
+            // so the snapshot covers exactly the logs before that generation.
             RatusTask[] tasks;
+            long generation = 0;
             lock (_gate)
             {
                 tasks = [.. _tasks.Values];
+                if (_aof is not null)
+                {
+                    generation = _aof.Rotate();
+                }
             }
 
             var stopwatch = Stopwatch.StartNew();
-            SnapshotFile.Write(_options.SnapshotPath, tasks);
+            SnapshotFile.Write(SnapshotPath, tasks, generation);
+            _aof?.DeleteCovered(generation);
             _lastSnapshot = Now();
-            MemDbLog.SnapshotWritten(logger, tasks.Length, _options.SnapshotPath, stopwatch.ElapsedMilliseconds);
+            MemDbLog.SnapshotWritten(logger, tasks.Length, SnapshotPath, stopwatch.ElapsedMilliseconds);
         }
     }
 }

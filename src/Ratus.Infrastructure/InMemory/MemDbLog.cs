@@ -12,4 +12,16 @@ internal static partial class MemDbLog
 
     [LoggerMessage(EventId = 1103, Level = LogLevel.Debug, Message = "Chore recovered {Recovered} expired promises and purged {Purged} completed tasks")]
     public static partial void ChoreCompleted(ILogger logger, long recovered, long purged);
+
+    [LoggerMessage(EventId = 1104, Level = LogLevel.Warning, Message = "memdb append-only log {Path} ends with a torn or corrupt record at offset {Offset}; truncated {Bytes} bytes")]
+    public static partial void AofTornTail(ILogger logger, string path, long offset, long bytes);
+
+    [LoggerMessage(EventId = 1105, Level = LogLevel.Warning, Message = "memdb append-only log {Path} is corrupt at offset {Offset}; --memdb-aof-repair dropped the last {Bytes} bytes")]
+    public static partial void AofRepaired(ILogger logger, string path, long offset, long bytes);
+
+    [LoggerMessage(EventId = 1106, Level = LogLevel.Error, Message = "memdb append-only log {Path} failed; changes are no longer acknowledged")]
+    public static partial void AofFailed(ILogger logger, string path, Exception exception);
+
+    [LoggerMessage(EventId = 1107, Level = LogLevel.Information, Message = "Replayed {Count} changes from memdb append-only log {Path} (generation {Generation}, fsync {Mode}) in {ElapsedMilliseconds} ms")]
+    public static partial void AofReplayed(ILogger logger, long count, string path, long generation, AofFsyncMode mode, long elapsedMilliseconds);
 }

@@ -8,8 +8,9 @@ namespace Ratus.Infrastructure.InMemory;
 /// leaves either the old snapshot or the new one.
 internal static class SnapshotFile
 {
-    /// Version 2 added the trace parent to the task record; version 1 snapshots are still read.
-    public const uint FormatVersion = 2;
+    /// Version 2 added the trace parent to the task record; version 3 the generation of the append-only log that
+    /// starts where the snapshot ends (every log of a lower generation is covered). Versions 1 and 2 are still read.
+    public const uint FormatVersion = 3;
 
     public const uint OldestReadableVersion = 1;
 
@@ -19,7 +20,7 @@ internal static class SnapshotFile
 
     private static ReadOnlySpan<byte> Magic => "RATUSSNP"u8;
 
-    public static void Write(string path, IReadOnlyList<RatusTask> tasks)
+    public static void Write(string path, IReadOnlyList<RatusTask> tasks, long logGeneration = 0)
     {
         var temporaryPath = $"{path}.{Nonce.Generate(8)}";
         try
@@ -29,6 +30,7 @@ internal static class SnapshotFile
                 var writer = new SnapshotWriter(stream);
                 writer.WriteBytes(Magic);
                 writer.WriteUInt32(FormatVersion);
+                writer.WriteInt64(logGeneration);
                 writer.WriteInt64(tasks.Count);
                 for (var i = 0; i < tasks.Count; i++)
                 {
@@ -52,7 +54,10 @@ internal static class SnapshotFile
 
     /// Returns null when there is no snapshot; throws <see cref="InvalidDataException"/> naming the path and the
     /// problem when there is one that cannot be read completely.
-    public static List<RatusTask>? Read(string path)
+    public static List<RatusTask>? Read(string path) => ReadWithGeneration(path)?.Tasks;
+
+    /// The tasks and the log generation the snapshot hands over to (0 before format version 3).
+    public static (List<RatusTask> Tasks, long LogGeneration)? ReadWithGeneration(string path)
     {
         FileStream stream;
         try
@@ -81,7 +86,7 @@ internal static class SnapshotFile
         }
     }
 
-    private static List<RatusTask> Read(FileStream stream)
+    private static (List<RatusTask> Tasks, long LogGeneration) Read(FileStream stream)
     {
         var length = stream.Length;
         if (length < HeaderSize + TrailerSize)
@@ -105,6 +110,12 @@ internal static class SnapshotFile
         if (version is < OldestReadableVersion or > FormatVersion)
         {
             throw new InvalidDataException($"unsupported format version {version}");
+        }
+
+        var generation = version >= 3 ? reader.ReadInt64() : 0;
+        if (generation < 0)
+        {
+            throw new InvalidDataException($"invalid log generation {generation}");
         }
 
         var count = reader.ReadInt64();
@@ -133,7 +144,7 @@ internal static class SnapshotFile
             throw new InvalidDataException($"checksum mismatch (stored {stored:x8}, computed {computed:x8})");
         }
 
-        return tasks;
+        return (tasks, generation);
     }
 
     private static void TryDelete(string path)

@@ -92,6 +92,13 @@ internal sealed class SnapshotWriter(Stream stream)
         return _crc.GetCurrentHashAsUInt32();
     }
 
+    /// Writes out the buffer and starts a new CRC-32, so one writer can frame many records (the append-only log).
+    public void ResetCrc()
+    {
+        Flush();
+        _crc.Reset();
+    }
+
     private Span<byte> GetSpan(int size)
     {
         if (BufferSize - _position < size)

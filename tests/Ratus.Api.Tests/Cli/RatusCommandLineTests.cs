@@ -69,6 +69,22 @@ public sealed class RatusCommandLineTests
     }
 
     [Test]
+    public void Parse_MemDbAppendOnlyLog()
+    {
+        var defaults = Bind<MemDbOptions>(MemDbOptions.SectionName);
+        var memDb = Bind<MemDbOptions>(MemDbOptions.SectionName,
+            "--memdb-aof-path", "ratus.aof", "--memdb-aof-fsync", "no", "--memdb-aof-max-size", "4096", "--memdb-aof-repair");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That((defaults.AofPath, defaults.AofFsync, defaults.AofMaxSize, defaults.AofRepair),
+                Is.EqualTo(("", AofFsyncMode.Everysec, 64L << 20, false)));
+            Assert.That((memDb.AofPath, memDb.AofFsync, memDb.AofMaxSize, memDb.AofRepair),
+                Is.EqualTo(("ratus.aof", AofFsyncMode.No, 4096L, true)));
+        });
+    }
+
+    [Test]
     public void Parse_Scenario29_MongoDb()
     {
         var mongoDb = Bind<MongoDbOptions>(MongoDbOptions.SectionName,
@@ -121,6 +137,10 @@ public sealed class RatusCommandLineTests
             ["MEMDB_SNAPSHOT_PATH"] = "/ratus.db",
             ["MEMDB_SNAPSHOT_INTERVAL"] = "1m",
             ["MEMDB_RETENTION_PERIOD"] = "1h",
+            ["MEMDB_AOF_PATH"] = "/ratus.aof",
+            ["MEMDB_AOF_FSYNC"] = "always",
+            ["MEMDB_AOF_MAX_SIZE"] = "1024",
+            ["MEMDB_AOF_REPAIR"] = "true",
             ["MONGODB_URI"] = "mongodb://mongo:27017",
             ["MONGODB_DATABASE"] = "db",
             ["MONGODB_COLLECTION"] = "col",
@@ -149,6 +169,8 @@ public sealed class RatusCommandLineTests
             Assert.That((pagination.MaxLimit, pagination.MaxOffset), Is.EqualTo((50, 500)));
             Assert.That((memDb.SnapshotPath, memDb.SnapshotInterval, memDb.RetentionPeriod),
                 Is.EqualTo(("/ratus.db", TimeSpan.FromMinutes(1), TimeSpan.FromHours(1))));
+            Assert.That((memDb.AofPath, memDb.AofFsync, memDb.AofMaxSize, memDb.AofRepair),
+                Is.EqualTo(("/ratus.aof", AofFsyncMode.Always, 1024L, true)));
             Assert.That((mongoDb.Uri, mongoDb.Database, mongoDb.Collection, mongoDb.RetentionPeriod),
                 Is.EqualTo(("mongodb://mongo:27017", "db", "col", TimeSpan.FromHours(2))));
             Assert.That((mongoDb.DisableIndexCreation, mongoDb.DisableAutoFallback, mongoDb.DisableAtomicPoll),

@@ -1,0 +1,263 @@
+using System.Text;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+using Ratus.Domain.Commits;
+using Ratus.Domain.Errors;
+using Ratus.Domain.Promises;
+using Ratus.Domain.Tasks;
+using Ratus.Infrastructure.InMemory;
+
+namespace Ratus.Infrastructure.Tests.InMemory;
+
+[TestFixture]
+public sealed class AppendOnlyLogTests
+{
+    private static readonly CancellationToken None = CancellationToken.None;
+    private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero));
+    private readonly List<InMemoryTaskRepository> _open = [];
+    private string _directory = null!;
+
+    private string AofPath => Path.Combine(_directory, "ratus.aof");
+
+    [SetUp]
+    public void CreateDirectory()
+    {
+        _directory = Path.Combine(Path.GetTempPath(), $"ratus-aof-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(_directory);
+    }
+
+    [TearDown]
+    public void DeleteDirectory()
+    {
+        foreach (var repository in _open)
+        {
+            repository.Abandon();
+        }
+
+        Directory.Delete(_directory, recursive: true);
+    }
+
+    [Test]
+    public async Task Replay_RandomOperations_ReopensToTheSameState([Values] AofFsyncMode mode)
+    {
+        var writer = await OpenAsync(Options(mode));
+        await RunRandomOperationsAsync(writer, new Random(42), 600);
+        var before = await DumpAsync(writer);
+        writer.Abandon();
+
+        var reader = await OpenAsync(Options(mode));
+        Assert.That(await DumpAsync(reader), Is.EqualTo(before));
+        Assert.That(before, Has.Count.GreaterThan(20));
+    }
+
+    [Test]
+    public async Task Replay_AfterASnapshot_ReplaysOnlyTheNewLog()
+    {
+        var options = Options(AofFsyncMode.Always);
+        var writer = await OpenAsync(options);
+        await RunRandomOperationsAsync(writer, new Random(7), 200);
+        await writer.ChoreAsync(None); // the first chore writes a snapshot and rotates the log
+        await RunRandomOperationsAsync(writer, new Random(8), 200);
+        var before = await DumpAsync(writer);
+        writer.Abandon();
+
+        Assert.That(File.Exists(options.EffectiveSnapshotPath), Is.True);
+        Assert.That(Directory.GetFiles(_directory, "ratus.aof.gen*"), Is.Empty);
+        var reader = await OpenAsync(options);
+        Assert.That(await DumpAsync(reader), Is.EqualTo(before));
+    }
+
+    [Test]
+    public async Task TornTail_IsTruncatedAndNotReplayed()
+    {
+        var writer = await OpenAsync(Options(AofFsyncMode.Always));
+        for (var i = 0; i < 10; i++)
+        {
+            await writer.InsertTaskAsync(NewTask($"t{i}"), None);
+        }
+
+        writer.Abandon();
+        var length = new FileInfo(AofPath).Length;
+        using (var stream = new FileStream(AofPath, FileMode.Open))
+        {
+            stream.SetLength(length - 7); // mid-way through the last record
+        }
+
+        var reader = await OpenAsync(Options(AofFsyncMode.Always));
+        var tasks = await DumpAsync(reader);
+        Assert.That(tasks.Keys, Is.EquivalentTo(Enumerable.Range(0, 9).Select(i => $"t{i}")));
+
+        // The torn bytes are gone, so new records follow the last good one.
+        await reader.InsertTaskAsync(NewTask("after"), None);
+        reader.Abandon();
+        var again = await OpenAsync(Options(AofFsyncMode.Always));
+        Assert.That((await DumpAsync(again)).Keys, Has.Member("after").And.Member("t8").And.No.Member("t9"));
+    }
+
+    [Test]
+    public async Task MiddleCorruption_StopsStartUpNamingFileAndOffset_UnlessRepair()
+    {
+        var writer = await OpenAsync(Options(AofFsyncMode.Always));
+        for (var i = 0; i < 5; i++)
+        {
+            await writer.InsertTaskAsync(NewTask($"t{i}"), None);
+        }
+
+        writer.Abandon();
+        var bytes = File.ReadAllBytes(AofPath);
+        var firstLength = BitConverter.ToInt32(bytes, AppendOnlyLog.HeaderSize);
+        var secondOffset = AppendOnlyLog.HeaderSize + 8 + firstLength;
+        bytes[secondOffset + 12] ^= 0xFF; // inside the second record's payload
+        File.WriteAllBytes(AofPath, bytes);
+
+        var refused = new InMemoryTaskRepository(Microsoft.Extensions.Options.Options.Create(Options(AofFsyncMode.Always)), _time, NullLogger<InMemoryTaskRepository>.Instance);
+        var error = Assert.ThrowsAsync<InvalidDataException>(async () => await refused.OpenAsync(None));
+        Assert.That(error!.Message, Does.Contain(AofPath).And.Contain($"offset {secondOffset}").And.Contain("--memdb-aof-repair"));
+
+        var options = Options(AofFsyncMode.Always);
+        options.AofRepair = true;
+        var repaired = await OpenAsync(options);
+        Assert.That((await DumpAsync(repaired)).Keys, Is.EquivalentTo(new[] { "t0" }));
+    }
+
+    [Test]
+    public async Task Compaction_UnderConcurrentWriters_LosesNothing()
+    {
+        var options = Options(AofFsyncMode.Always);
+        options.AofMaxSize = 4096;
+        var engine = await OpenAsync(options);
+        var writers = Enumerable.Range(0, 4).Select(w => Task.Run(async () =>
+        {
+            for (var i = 0; i < 250; i++)
+            {
+                await engine.InsertTaskAsync(NewTask($"w{w}-{i}", payload: $"{{\"n\":{i}}}"), None);
+                if (i % 5 == 0)
+                {
+                    var claimed = await engine.InsertPromiseAsync(new Promise($"w{w}-{i}", "c", null), None);
+                    await engine.CommitTaskAsync(claimed.Id, new Commit { Nonce = claimed.Nonce }, None);
+                }
+
+                if (i % 50 == 0)
+                {
+                    await engine.ChoreAsync(None);
+                }
+            }
+        })).ToArray();
+        await Task.WhenAll(writers);
+        var before = await DumpAsync(engine);
+        engine.Abandon();
+
+        Assert.That(before, Has.Count.EqualTo(1000));
+        Assert.That(SnapshotFile.ReadWithGeneration(options.EffectiveSnapshotPath)!.Value.LogGeneration, Is.GreaterThan(2));
+        Assert.That(new FileInfo(AofPath).Length, Is.LessThan(1000 * 60));
+        var reader = await OpenAsync(options);
+        Assert.That(await DumpAsync(reader), Is.EqualTo(before));
+    }
+
+    [Test]
+    public async Task Crash_BetweenRotationAndSnapshot_ReplaysTheRotatedLog()
+    {
+        var options = Options(AofFsyncMode.Always);
+        var writer = await OpenAsync(options);
+        await writer.InsertTaskAsync(NewTask("a"), None);
+        writer.Abandon();
+
+        // As if the process died after sealing generation 1 but before the snapshot covering it was written.
+        File.Move(AofPath, AppendOnlyLog.RotatedPath(AofPath, 1));
+        var second = await OpenAsync(options);
+        await second.InsertTaskAsync(NewTask("b"), None);
+        second.Abandon();
+
+        var reader = await OpenAsync(options);
+        Assert.That((await DumpAsync(reader)).Keys, Is.EquivalentTo(new[] { "a", "b" }));
+    }
+
+    private static RatusTask NewTask(string id, string topic = "topic", string? payload = null) => new()
+    {
+        Id = id,
+        Topic = topic,
+        State = TaskState.Pending,
+        Producer = "p",
+        Produced = new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc),
+        Scheduled = new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc),
+        Payload = payload is null ? null : Encoding.UTF8.GetBytes(payload),
+    };
+
+    private static async Task<Dictionary<string, string>> DumpAsync(InMemoryTaskRepository engine)
+    {
+        var dump = new Dictionary<string, string>();
+        foreach (var topic in await engine.ListTopicsAsync(10_000, 0, None))
+        {
+            foreach (var task in await engine.ListTasksAsync(topic.Name, 100_000, 0, None))
+            {
+                dump[task.Id] = string.Join('|', task.Topic, task.State, task.Nonce, task.Producer, task.Consumer, task.Produced?.Ticks,
+                    task.Scheduled?.Ticks, task.Consumed?.Ticks, task.Deadline?.Ticks,
+                    task.Payload is null ? "-" : Convert.ToHexString(task.Payload), task.TraceParent);
+            }
+        }
+
+        return dump;
+    }
+
+    private async Task RunRandomOperationsAsync(InMemoryTaskRepository engine, Random random, int count)
+    {
+        var topics = new[] { "a", "b", "c" };
+        for (var i = 0; i < count; i++)
+        {
+            var id = $"id{random.Next(80)}";
+            var topic = topics[random.Next(topics.Length)];
+            _time.Advance(TimeSpan.FromMilliseconds(random.Next(1, 50)));
+            try
+            {
+                switch (random.Next(9))
+                {
+                    case 0 or 1:
+                        await engine.InsertTaskAsync(NewTask(id, topic, $"{{\"i\":{i}}}"), None);
+                        break;
+                    case 2:
+                        await engine.UpsertTasksAsync([NewTask(id, topic, "[1,2]") with { TraceParent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01" }], None);
+                        break;
+                    case 3:
+                        await engine.PollTaskAsync(topic, new Promise("", "consumer", _time.GetUtcNow().UtcDateTime.AddMilliseconds(random.Next(10, 500))), None);
+                        break;
+                    case 4:
+                        var task = await engine.GetTaskAsync(id, None);
+                        await engine.CommitTaskAsync(id, new Commit { Nonce = task.Nonce, Payload = Encoding.UTF8.GetBytes("\"done\"") }, None);
+                        break;
+                    case 5:
+                        await engine.DeleteTaskAsync(id, None);
+                        break;
+                    case 6:
+                        await engine.DeletePromiseAsync(id, None);
+                        break;
+                    case 7:
+                        await engine.RecoverExpiredAsync(None);
+                        break;
+                    case 8 when random.Next(20) == 0:
+                        await engine.DeleteTopicAsync(topic, None);
+                        break;
+                }
+            }
+            catch (Exception exception) when (exception is NotFoundException or ConflictException)
+            {
+                // Part of the random walk.
+            }
+        }
+    }
+
+    private MemDbOptions Options(AofFsyncMode mode) => new()
+    {
+        AofPath = AofPath,
+        AofFsync = mode,
+        SnapshotInterval = TimeSpan.FromMinutes(5),
+        RetentionPeriod = TimeSpan.FromHours(1),
+    };
+
+    private async Task<InMemoryTaskRepository> OpenAsync(MemDbOptions options)
+    {
+        var engine = new InMemoryTaskRepository(Microsoft.Extensions.Options.Options.Create(options), _time, NullLogger<InMemoryTaskRepository>.Instance);
+        await engine.OpenAsync(None);
+        _open.Add(engine);
+        return engine;
+    }
+}
