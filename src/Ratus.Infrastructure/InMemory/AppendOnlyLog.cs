@@ -79,6 +79,9 @@ internal sealed class AppendOnlyLog : ITaskJournal, IDisposable
     /// Raised (from the flusher) once per generation when the log grows past the size limit.
     public Action? CompactionNeeded { get; set; }
 
+    /// How many fsyncs the log has made (tests: group commit shares them).
+    public long SyncCount { get; private set; }
+
     public long Generation
     {
         get
@@ -517,6 +520,7 @@ internal sealed class AppendOnlyLog : ITaskJournal, IDisposable
         if (_dirty && (forceSync || _mode == AofFsyncMode.Always || (_mode == AofFsyncMode.Everysec && now - _lastSync >= 1000)))
         {
             _file.Flush(flushToDisk: true);
+            SyncCount++;
             _dirty = false;
             _lastSync = now;
         }

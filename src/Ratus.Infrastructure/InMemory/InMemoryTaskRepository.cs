@@ -52,6 +52,8 @@ public sealed class InMemoryTaskRepository(
 
     private string SnapshotPath => _options.EffectiveSnapshotPath;
 
+    internal AppendOnlyLog? Log => _aof;
+
     public ValueTask OpenAsync(CancellationToken cancellationToken)
     {
         long generation = 0;

@@ -130,6 +130,13 @@ internal sealed class ServerProcess : IDisposable
         }
     }
 
+    /// SIGKILL: no shutdown code runs, as in a crash or an OOM kill.
+    public void KillHard()
+    {
+        _process.Kill();
+        _process.WaitForExit(5000);
+    }
+
     public void Terminate()
     {
         using var kill = System.Diagnostics.Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);

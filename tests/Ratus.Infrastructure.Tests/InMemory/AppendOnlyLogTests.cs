@@ -68,6 +68,28 @@ public sealed class AppendOnlyLogTests
     }
 
     [Test]
+    public async Task Always_ConcurrentWriters_ShareFsyncs()
+    {
+        var engine = await OpenAsync(Options(AofFsyncMode.Always));
+        var before = engine.Log!.SyncCount;
+        using var start = new ManualResetEventSlim();
+        var writers = Enumerable.Range(0, 400).Select(i => Task.Run(async () =>
+        {
+            start.Wait();
+            await engine.InsertTaskAsync(NewTask($"g{i}"), None);
+        })).ToArray();
+        start.Set();
+        await Task.WhenAll(writers);
+
+        var syncs = engine.Log.SyncCount - before;
+        TestContext.Out.WriteLine($"400 concurrent inserts, {syncs} fsyncs");
+        Assert.That(syncs, Is.InRange(1, 399));
+        engine.Abandon();
+        var reader = await OpenAsync(Options(AofFsyncMode.Always));
+        Assert.That(await DumpAsync(reader), Has.Count.EqualTo(400));
+    }
+
+    [Test]
     public async Task TornTail_IsTruncatedAndNotReplayed()
     {
         var writer = await OpenAsync(Options(AofFsyncMode.Always));
