@@ -10,4 +10,7 @@ public enum FlagKind
 
     /// `text` (or `simple`) or `json`: the name of the console log formatter.
     LogFormat,
+
+    /// `always`, `everysec` or `no`: when the memdb append-only log is synced.
+    FsyncMode,
 }

@@ -37,7 +37,7 @@ public static class Flags
             Key(MemDbOptions.SectionName, nameof(MemDbOptions.RetentionPeriod)), "72h", "how long memdb keeps completed tasks"),
         new("memdb-aof-path", null, "MEMDB-AOF-PATH", FlagKind.String, "MEMDB_AOF_PATH",
             Key(MemDbOptions.SectionName, nameof(MemDbOptions.AofPath)), "", "append-only log of every memdb change; empty turns it off"),
-        new("memdb-aof-fsync", null, "MEMDB-AOF-FSYNC", FlagKind.String, "MEMDB_AOF_FSYNC",
+        new("memdb-aof-fsync", null, "MEMDB-AOF-FSYNC", FlagKind.FsyncMode, "MEMDB_AOF_FSYNC",
             Key(MemDbOptions.SectionName, nameof(MemDbOptions.AofFsync)), "everysec", "when the log reaches the disk: always, everysec or no"),
         new("memdb-aof-max-size", null, "BYTES", FlagKind.ByteCount, "MEMDB_AOF_MAX_SIZE",
             Key(MemDbOptions.SectionName, nameof(MemDbOptions.AofMaxSize)), "67108864", "compact the log (snapshot and a new log) past this size"),

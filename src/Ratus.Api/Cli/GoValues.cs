@@ -31,6 +31,15 @@ public static class GoValues
                 return true;
             case FlagKind.LogFormat:
                 return TryLogFormat(value, out converted, out error);
+            case FlagKind.FsyncMode:
+                converted = value.Trim().ToLowerInvariant();
+                if (converted is "always" or "everysec" or "no")
+                {
+                    return true;
+                }
+
+                error = $"invalid fsync mode \"{value}\" (want always, everysec or no)";
+                return false;
             case FlagKind.Int32:
                 return TryInteger(value, int.MinValue, int.MaxValue, out converted, out error);
             case FlagKind.ByteCount:

@@ -90,13 +90,7 @@ public sealed class InMemoryTaskRepository(
                     });
             }
 
-            _aof.CompactionNeeded = () => _ = Task.Run(() =>
-            {
-                if (_status == Opened)
-                {
-                    WriteSnapshot();
-                }
-            });
+            _aof.CompactionNeeded = () => _ = Task.Run(() => WriteSnapshot(onlyWhenOpen: true));
             MemDbLog.AofReplayed(logger, replayed, _options.AofPath, _aof.Generation, _options.AofFsync, stopwatch.ElapsedMilliseconds);
         }
 
@@ -106,26 +100,34 @@ public sealed class InMemoryTaskRepository(
 
     public ValueTask CloseAsync(CancellationToken cancellationToken)
     {
-        if (_status == Opened && !string.IsNullOrEmpty(SnapshotPath))
+        lock (_snapshotGate)
         {
-            WriteSnapshot();
+            if (_status == Opened && !string.IsNullOrEmpty(SnapshotPath))
+            {
+                WriteSnapshot();
+            }
+
+            // Under the snapshot gate, so that a compaction the log asked for never runs on a closed log.
+            _status = Closed;
+            _aof?.Dispose();
         }
 
-        _aof?.Dispose();
-        _status = Closed;
         return ValueTask.CompletedTask;
     }
 
     /// Tests: stops like a crash after every acknowledged change, without the final snapshot.
     internal void Abandon()
     {
-        if (_status == Closed)
+        lock (_snapshotGate)
         {
-            return;
-        }
+            if (_status == Closed)
+            {
+                return;
+            }
 
-        _status = Closed;
-        _aof?.Dispose();
+            _status = Closed;
+            _aof?.Dispose();
+        }
     }
 
     public ValueTask CheckReadyAsync(CancellationToken cancellationToken) =>
@@ -801,10 +803,15 @@ public sealed class InMemoryTaskRepository(
         }
     }
 
-    private void WriteSnapshot(bool onlyWhenDue = false)
+    private void WriteSnapshot(bool onlyWhenDue = false, bool onlyWhenOpen = false)
     {
         lock (_snapshotGate)
         {
+            if (onlyWhenOpen && _status != Opened)
+            {
+                return;
+            }
+
             // The first chore of an instance always saves; later ones wait for the interval (spec §3.11).
             if (onlyWhenDue && _lastSnapshot is { } last && Now() - last < _options.SnapshotInterval)
             {

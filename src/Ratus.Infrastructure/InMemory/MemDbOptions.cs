@@ -16,7 +16,7 @@ public sealed class MemDbOptions
 
     public AofFsyncMode AofFsync { get; set; } = AofFsyncMode.Everysec;
 
-    // Compact (snapshot and start a new log) once the log grows past this many bytes; 0 only on the interval.
+    // Compact (snapshot and start a new log) once the log grows past this many bytes (0: only on the snapshot interval).
     public long AofMaxSize { get; set; } = 64L << 20;
 
     // Start from the last good record when the log is corrupt in the middle.

@@ -73,7 +73,7 @@ public sealed class RatusCommandLineTests
     {
         var defaults = Bind<MemDbOptions>(MemDbOptions.SectionName);
         var memDb = Bind<MemDbOptions>(MemDbOptions.SectionName,
-            "--memdb-aof-path", "ratus.aof", "--memdb-aof-fsync", "no", "--memdb-aof-max-size", "4096", "--memdb-aof-repair");
+            "--memdb-aof-path", "ratus.aof", "--memdb-aof-fsync", "No", "--memdb-aof-max-size", "4096", "--memdb-aof-repair");
 
         Assert.Multiple(() =>
         {
@@ -251,6 +251,7 @@ public sealed class RatusCommandLineTests
     [TestCase(new[] { "--chore-interval", "10" }, "error processing --chore-interval: time: missing unit in duration \"10\"")]
     [TestCase(new[] { "--chore-initial-delay=foo" }, "invalid duration")]
     [TestCase(new[] { "--memdb-retention-period", "1d" }, "unknown unit")]
+    [TestCase(new[] { "--memdb-aof-fsync", "sometimes" }, "invalid fsync mode")]
     [TestCase(new[] { "--chore-initial-random=yes" }, "strconv.ParseBool: parsing \"yes\": invalid syntax")]
     [TestCase(new[] { "--no-such-flag" }, "--no-such-flag")]
     [TestCase(new[] { "positional" }, "positional")]
