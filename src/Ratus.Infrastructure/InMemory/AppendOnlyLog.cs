@@ -61,6 +61,7 @@ internal sealed class AppendOnlyLog : ITaskJournal, IDisposable
     private bool _dirty;
     private long _lastSync = Environment.TickCount64;
     private bool _compactionRequested;
+    private (FileStream File, long Target, TaskCompletionSource? Waiter)? _sealing;
 
     private Task? _flusher;
 
@@ -133,6 +134,12 @@ internal sealed class AppendOnlyLog : ITaskJournal, IDisposable
             {
                 rotated[g] = file;
             }
+        }
+
+        // A next log prepared by a compaction that never handed over.
+        foreach (var file in Directory.EnumerateFiles(directory, Path.GetFileName(path) + ".next-*"))
+        {
+            File.Delete(file);
         }
 
         var maxGeneration = snapshotGeneration;
@@ -249,22 +256,66 @@ internal sealed class AppendOnlyLog : ITaskJournal, IDisposable
         }
     }
 
-    /// Called inside the engine lock: seals the current log (written, fsynced, renamed to PATH.genN) and starts
-    /// generation N+1 at PATH. Returns the new generation, which the snapshot of the state at this point records.
-    public long Rotate()
+    /// Outside the engine lock: creates (header written and synced) the file the next generation will use.
+    public NextLog PrepareNext()
+    {
+        long generation;
+        lock (_fileGate)
+        {
+            generation = _generation + 1;
+        }
+
+        var temporaryPath = $"{_path}.next-{Nonce.Generate(8)}";
+        return new NextLog(temporaryPath, CreateAt(temporaryPath, generation), generation);
+    }
+
+    /// The hand-over, inside the engine lock: writes what is buffered to the current log (no sync here), renames it
+    /// to PATH.genN and puts the prepared file at PATH. Returns the new generation, which the snapshot of the state at
+    /// this point records. The old log is synced and closed by the next flush round (or <see cref="SealPrevious"/>),
+    /// before any later change is acknowledged.
+    public long Rotate(NextLog next)
     {
         lock (_fileGate)
         {
-            FlushRound(forceSync: true);
-            var old = _file;
-            var sealedPath = RotatedPath(_path, _generation);
-            old.Dispose();
-            File.Move(_path, sealedPath, overwrite: true);
-            _generation++;
-            _file = Create(_path, _generation);
+            SealPending();
+            MemoryStream batch;
+            long target;
+            TaskCompletionSource? waiter;
+            lock (_bufferGate)
+            {
+                batch = _active;
+                _active = _spare;
+                _spare = batch;
+                target = _appended;
+                waiter = _waiter;
+                _waiter = null;
+                _flushRequested = false;
+            }
+
+            if (batch.Length > 0)
+            {
+                _file.Write(batch.GetBuffer(), 0, (int)batch.Length);
+                batch.SetLength(0);
+            }
+
+            File.Move(_path, RotatedPath(_path, _generation), overwrite: true);
+            File.Move(next.TemporaryPath, _path, overwrite: true);
+            _sealing = (_file, target, waiter);
+            _file = next.File;
+            _generation = next.Generation;
             _size = _file.Length;
+            _dirty = false;
             _compactionRequested = false;
             return _generation;
+        }
+    }
+
+    /// Syncs and closes the log a rotation replaced, and acknowledges what it holds.
+    public void SealPrevious()
+    {
+        lock (_fileGate)
+        {
+            SealPending();
         }
     }
 
@@ -316,20 +367,42 @@ internal sealed class AppendOnlyLog : ITaskJournal, IDisposable
     private static FileStream Create(string path, long generation)
     {
         var temporaryPath = $"{path}.{Nonce.Generate(8)}";
-        using (var stream = new FileStream(temporaryPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0))
+        var file = CreateAt(temporaryPath, generation);
+        File.Move(temporaryPath, path, overwrite: true);
+        return file;
+    }
+
+    /// A new log with its header written and synced, open for appending.
+    private static FileStream CreateAt(string path, long generation)
+    {
+        var file = new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.Read, bufferSize: 0);
+        Span<byte> header = stackalloc byte[HeaderSize];
+        "RATUSAOF"u8.CopyTo(header);
+        BinaryPrimitives.WriteUInt32LittleEndian(header[8..], FormatVersion);
+        BinaryPrimitives.WriteInt64LittleEndian(header[12..], generation);
+        file.Write(header);
+        file.Flush(flushToDisk: true);
+        return file;
+    }
+
+    /// Under _fileGate: the log a rotation replaced is synced before anything after it is acknowledged.
+    private void SealPending()
+    {
+        if (_sealing is not var (file, target, waiter))
         {
-            Span<byte> header = stackalloc byte[HeaderSize];
-            "RATUSAOF"u8.CopyTo(header);
-            BinaryPrimitives.WriteUInt32LittleEndian(header[8..], FormatVersion);
-            BinaryPrimitives.WriteInt64LittleEndian(header[12..], generation);
-            stream.Write(header);
-            stream.Flush(flushToDisk: true);
+            return;
         }
 
-        File.Move(temporaryPath, path, overwrite: true);
-        var file = new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.Read, bufferSize: 0);
-        file.Seek(0, SeekOrigin.End);
-        return file;
+        _sealing = null;
+        file.Flush(flushToDisk: true);
+        SyncCount++;
+        file.Dispose();
+        lock (_bufferGate)
+        {
+            _written = Math.Max(_written, target);
+        }
+
+        waiter?.TrySetResult();
     }
 
     /// Validates the framing of a whole log, then decodes its valid records. A bad record followed by a valid one is
@@ -442,6 +515,9 @@ internal sealed class AppendOnlyLog : ITaskJournal, IDisposable
         return null;
     }
 
+    /// A prepared next log: its temporary name, the open file and its generation.
+    internal sealed record NextLog(string TemporaryPath, FileStream File, long Generation);
+
     private async Task FlushLoopAsync()
     {
         var token = _stopping.Token;
@@ -494,6 +570,7 @@ internal sealed class AppendOnlyLog : ITaskJournal, IDisposable
     /// (or the caller) asks, then releases every waiter up to the highest sequence taken.
     private void FlushRound(bool forceSync)
     {
+        SealPending();
         MemoryStream batch;
         long target;
         TaskCompletionSource? waiter;

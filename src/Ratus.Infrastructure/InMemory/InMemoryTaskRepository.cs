@@ -822,14 +822,17 @@ public sealed class InMemoryTaskRepository(
             // so the snapshot covers exactly the logs before that generation.
             RatusTask[] tasks;
             long generation = 0;
+            var next = _aof?.PrepareNext();
             lock (_gate)
             {
                 tasks = [.. _tasks.Values];
-                if (_aof is not null)
+                if (next is not null)
                 {
-                    generation = _aof.Rotate();
+                    generation = _aof!.Rotate(next);
                 }
             }
+
+            _aof?.SealPrevious();
 
             var stopwatch = Stopwatch.StartNew();
             SnapshotFile.Write(SnapshotPath, tasks, generation);

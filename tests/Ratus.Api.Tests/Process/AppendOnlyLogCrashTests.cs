@@ -42,13 +42,15 @@ public sealed class AppendOnlyLogCrashTests
         Directory.Delete(_directory, recursive: true);
     }
 
-    [TestCase(400)]
-    [TestCase(1100)]
-    [TestCase(2000)]
-    public async Task SigKill_UnderLoad_KeepsEveryAcknowledgedChange(int killAfterMilliseconds)
+    // The 1.1 s kill runs with a 64 KiB log limit, so compactions (rotation plus snapshot) happen all through the load.
+    [TestCase(400, 64 << 20)]
+    [TestCase(1100, 64 << 10)]
+    [TestCase(2000, 64 << 20)]
+    public async Task SigKill_UnderLoad_KeepsEveryAcknowledgedChange(int killAfterMilliseconds, int maxLogSize)
     {
         var aof = Path.Combine(_directory, "ratus.aof");
-        string[] flags = ["--memdb-aof-path", aof, "--memdb-aof-fsync", "always", "--chore-interval", "0"];
+        string[] flags = ["--memdb-aof-path", aof, "--memdb-aof-fsync", "always", "--chore-interval", "0",
+            "--memdb-aof-max-size", maxLogSize.ToString(System.Globalization.CultureInfo.InvariantCulture)];
         var (first, client) = await StartListeningAsync(flags);
         var inserted = new ConcurrentDictionary<string, string>(StringComparer.Ordinal);
         var claimed = new ConcurrentDictionary<string, (string Nonce, string Consumer)>(StringComparer.Ordinal);
@@ -179,7 +181,7 @@ public sealed class AppendOnlyLogCrashTests
                 }
             }
 
-            TestContext.Out.WriteLine($"kill after {killAfterMilliseconds} ms: {inserted.Count} inserts, {claimed.Count} claims, {committed.Count} commits acknowledged; {all.Count} tasks after restart");
+            TestContext.Out.WriteLine($"kill after {killAfterMilliseconds} ms (log limit {maxLogSize} bytes, snapshot {File.Exists(aof + ".snapshot")}): {inserted.Count} inserts, {claimed.Count} claims, {committed.Count} commits acknowledged; {all.Count} tasks after restart");
 
             // The restarted server keeps logging: the old nonces still commit.
             var active = claimed.FirstOrDefault(c => !committed.ContainsKey(c.Key) && (int)all[c.Key]["state"]! == 1);
