@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Push and claim+commit throughput of memdb with the append-only log off / no / everysec / always.
-# Usage: bench/aof/run.sh [push seconds] [connections]   (Release build; loopback; wrk)
+# Usage: bench/aof/run.sh [push seconds] [connections] [warm-up seconds]   (Release build; loopback; wrk)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 SECONDS_PER_RUN=${1:-6}
 # Claims run for half as long, so they never drain the queue the push filled (a 404 poll would inflate the rate).
 CLAIM_SECONDS=$(( (SECONDS_PER_RUN + 1) / 2 ))
-CONNECTIONS=${2:-32}
+CONNECTIONS=${2:-16}
+# The first seconds after start run tier-0 JIT code (see performance-notes): warm up before measuring.
+WARMUP_SECONDS=${3:-10}
 dotnet build -c Release -v q src/Ratus.Api >/dev/null
 DLL=artifacts/bin/Ratus.Api/release/ratus.dll
 DIR=$(mktemp -d)
@@ -18,8 +20,9 @@ for mode in off no everysec always; do
   dotnet "$DLL" "${args[@]}" >"$DIR/$mode.log" 2>&1 &
   PID=$!
   for _ in $(seq 100); do curl -sf "http://127.0.0.1:$PORT/v1/livez" >/dev/null && break; sleep 0.1; done
-  wrk -t1 -c"$CONNECTIONS" -d"${SECONDS_PER_RUN}s" -s bench/aof/push.lua "http://127.0.0.1:$PORT" >"$DIR/push.out"
-  wrk -t1 -c"$CONNECTIONS" -d"${CLAIM_SECONDS}s" -s bench/aof/claim-commit.lua "http://127.0.0.1:$PORT" >"$DIR/pc.out"
+  wrk -t2 -c"$CONNECTIONS" -d"${WARMUP_SECONDS}s" -s bench/aof/push.lua "http://127.0.0.1:$PORT" >/dev/null
+  wrk -t2 -c"$CONNECTIONS" -d"${SECONDS_PER_RUN}s" -s bench/aof/push.lua "http://127.0.0.1:$PORT" >"$DIR/push.out"
+  wrk -t2 -c"$CONNECTIONS" -d"${CLAIM_SECONDS}s" -s bench/aof/claim-commit.lua "http://127.0.0.1:$PORT" >"$DIR/pc.out"
   push=$(awk '/Requests\/sec/ {print $2}' "$DIR/push.out")
   pc=$(awk '/Requests\/sec/ {print $2}' "$DIR/pc.out")
   left=$(cat "$DIR/push.out" "$DIR/pc.out" | awk '/Non-2xx/ {n += $5} END {print n + 0}')
