@@ -65,7 +65,7 @@ public sealed class CrawlFrontierTests
 
         // SIGTERM, like Ctrl+C: the crawler finishes the pages in hand, commits them and exits with 0.
         crawler.Terminate();
-        var exitCode = await crawler.WaitForExitAsync(ExitTimeout);
+        var exitCode = await crawler.WaitForExitCodeAsync(ExitTimeout);
         Assert.Multiple(() =>
         {
             Assert.That(exitCode, Is.Zero, crawler.Output);

@@ -14,7 +14,7 @@ public sealed class HelloWorldTests
     {
         using (var first = SampleProcess.Start(Sample, "--origin", SampleServer.Origin))
         {
-            var exitCode = await first.WaitForExitAsync(ExitTimeout);
+            var exitCode = await first.WaitForExitCodeAsync(ExitTimeout);
             Assert.Multiple(() =>
             {
                 Assert.That(exitCode, Is.Zero, first.Output);
@@ -32,7 +32,7 @@ public sealed class HelloWorldTests
 
         // Like the original, a second run fails: task 1 exists (409).
         using var second = SampleProcess.Start(Sample, "--origin", SampleServer.Origin);
-        var secondExitCode = await second.WaitForExitAsync(ExitTimeout);
+        var secondExitCode = await second.WaitForExitCodeAsync(ExitTimeout);
         Assert.Multiple(() =>
         {
             Assert.That(secondExitCode, Is.Not.Zero, second.Output);
@@ -47,7 +47,7 @@ public sealed class HelloWorldTests
         var origin = $"http://127.0.0.1:{ServerProcess.FreePort()}";
 
         using var sample = SampleProcess.Start(Sample, "--origin", origin);
-        var exitCode = await sample.WaitForExitAsync(ExitTimeout);
+        var exitCode = await sample.WaitForExitCodeAsync(ExitTimeout);
 
         Assert.Multiple(() =>
         {
@@ -60,7 +60,7 @@ public sealed class HelloWorldTests
     public async Task HelloWorld_UnknownArgument_ExitsWithUsage()
     {
         using var sample = SampleProcess.Start(Sample, "--bogus");
-        var exitCode = await sample.WaitForExitAsync(ExitTimeout);
+        var exitCode = await sample.WaitForExitCodeAsync(ExitTimeout);
 
         Assert.Multiple(() =>
         {

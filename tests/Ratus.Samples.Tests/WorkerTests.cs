@@ -38,7 +38,7 @@ public sealed class WorkerTests
         }), worker.Output);
 
         worker.Terminate();
-        var exitCode = await worker.WaitForExitAsync(Timeout);
+        var exitCode = await worker.WaitForExitCodeAsync(Timeout);
         Assert.Multiple(() =>
         {
             Assert.That(exitCode, Is.Zero, worker.Output);
