@@ -278,19 +278,7 @@ internal sealed class AppendOnlyLog : ITaskJournal, IDisposable
         lock (_fileGate)
         {
             SealPending();
-            MemoryStream batch;
-            long target;
-            TaskCompletionSource? waiter;
-            lock (_bufferGate)
-            {
-                batch = _active;
-                _active = _spare;
-                _spare = batch;
-                target = _appended;
-                waiter = _waiter;
-                _waiter = null;
-                _flushRequested = false;
-            }
+            var (batch, target, waiter) = TakeBuffered();
 
             if (batch.Length > 0)
             {
@@ -571,19 +559,7 @@ internal sealed class AppendOnlyLog : ITaskJournal, IDisposable
     private void FlushRound(bool forceSync)
     {
         SealPending();
-        MemoryStream batch;
-        long target;
-        TaskCompletionSource? waiter;
-        lock (_bufferGate)
-        {
-            batch = _active;
-            _active = _spare;
-            _spare = batch;
-            target = _appended;
-            waiter = _waiter;
-            _waiter = null;
-            _flushRequested = false;
-        }
+        var (batch, target, waiter) = TakeBuffered();
 
         if (batch.Length > 0)
         {
@@ -608,5 +584,21 @@ internal sealed class AppendOnlyLog : ITaskJournal, IDisposable
         }
 
         waiter?.TrySetResult();
+    }
+
+    // Swaps the double buffer: the caller gets everything appended so far, the highest sequence it holds and the
+    // waiter to release once it is written; appenders go on filling the other buffer.
+    private (MemoryStream Batch, long Target, TaskCompletionSource? Waiter) TakeBuffered()
+    {
+        lock (_bufferGate)
+        {
+            var batch = _active;
+            _active = _spare;
+            _spare = batch;
+            var waiter = _waiter;
+            _waiter = null;
+            _flushRequested = false;
+            return (batch, _appended, waiter);
+        }
     }
 }

@@ -742,47 +742,42 @@ public sealed class InMemoryTaskRepository(
         return index;
     }
 
-    private void IndexState(RatusTask task, TopicIndex index)
+    private void IndexState(RatusTask task, TopicIndex index) => UpdateStateIndexes(task, index, add: true);
+
+    private void UnindexState(RatusTask task, TopicIndex index) => UpdateStateIndexes(task, index, add: false);
+
+    // One place derives every state index key of a task, so adding and removing can never disagree on a key.
+    private void UpdateStateIndexes(RatusTask task, TopicIndex index, bool add)
     {
-        index.StateCounts[(int)task.State]++;
+        index.StateCounts[(int)task.State] += add ? 1 : -1;
         switch (task.State)
         {
             case TaskState.Pending when task.Scheduled is { } scheduled:
-                index.Pending.Add(new TimeKey(TimeKey.ToUnixMilliseconds(scheduled), task.Id));
+                Update(index.Pending, new TimeKey(TimeKey.ToUnixMilliseconds(scheduled), task.Id), add);
                 break;
             case TaskState.Active:
-                index.Active.Add(task.Id);
+                Update(index.Active, task.Id, add);
                 if (task.Deadline is { } deadline)
                 {
-                    _deadlines.Add(new TimeKey(deadline.Ticks, task.Id));
+                    Update(_deadlines, new TimeKey(deadline.Ticks, task.Id), add);
                 }
 
                 break;
             case TaskState.Completed when task.Consumed is { } consumed:
-                _completed.Add(new TimeKey(consumed.Ticks, task.Id));
+                Update(_completed, new TimeKey(consumed.Ticks, task.Id), add);
                 break;
         }
-    }
 
-    private void UnindexState(RatusTask task, TopicIndex index)
-    {
-        index.StateCounts[(int)task.State]--;
-        switch (task.State)
+        static void Update<T>(SortedSet<T> set, T key, bool add)
         {
-            case TaskState.Pending when task.Scheduled is { } scheduled:
-                index.Pending.Remove(new TimeKey(TimeKey.ToUnixMilliseconds(scheduled), task.Id));
-                break;
-            case TaskState.Active:
-                index.Active.Remove(task.Id);
-                if (task.Deadline is { } deadline)
-                {
-                    _deadlines.Remove(new TimeKey(deadline.Ticks, task.Id));
-                }
-
-                break;
-            case TaskState.Completed when task.Consumed is { } consumed:
-                _completed.Remove(new TimeKey(consumed.Ticks, task.Id));
-                break;
+            if (add)
+            {
+                set.Add(key);
+            }
+            else
+            {
+                set.Remove(key);
+            }
         }
     }
 
