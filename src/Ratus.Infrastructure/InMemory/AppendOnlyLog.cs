@@ -256,6 +256,16 @@ internal sealed class AppendOnlyLog : ITaskJournal, IDisposable
         }
     }
 
+    /// Tests: keeps every flush round waiting until <paramref name="release"/> is set, so writers pile up behind one.
+    internal void HoldFlushes(ManualResetEventSlim held, ManualResetEventSlim release)
+    {
+        lock (_fileGate)
+        {
+            held.Set();
+            release.Wait();
+        }
+    }
+
     /// Outside the engine lock: creates (header written and synced) the file the next generation will use.
     public NextLog PrepareNext()
     {
