@@ -1,11 +1,13 @@
 using System.Diagnostics.Metrics;
 using System.IO.Compression;
 using Microsoft.AspNetCore.Mvc.ModelBinding;
+using Microsoft.AspNetCore.Mvc.ModelBinding.Validation;
 using Microsoft.AspNetCore.ResponseCompression;
 using Microsoft.OpenApi;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
+using Ratus.Api.Binding;
 using Ratus.Api.Cli;
 using Ratus.Api.Docs;
 using Ratus.Application.Diagnostics;
@@ -41,6 +43,7 @@ public static class ApiServiceCollectionExtensions
                 o.ValueProviderFactories.RemoveType<JQueryFormValueProviderFactory>();
             })
             .ConfigureApiBehaviorOptions(o => o.SuppressModelStateInvalidFilter = true);
+        services.AddSingleton<IObjectModelValidator, NoObjectModelValidation>();
 
         services.AddResponseCompression(o =>
         {

@@ -4,32 +4,67 @@ namespace Ratus.Api.Binding;
 
 public static class RequestBody
 {
-    // Kestrel enforces the same limit; this check covers hosts that do not (in-process test servers).
-    public static async Task<ReadOnlyMemory<byte>> ReadAsync(HttpRequest request, long maxSize)
+    public delegate T Parser<out T>(ReadOnlySpan<byte> body);
+
+    // Reads the whole body from the request's pipe and parses it in place: a body that arrived in one segment (nearly
+    // all of them) is parsed where Kestrel received it, a larger one is gathered into a pooled buffer first. Nothing
+    // is allocated for the bytes themselves; the parser copies out what it keeps.
+    public static async Task<T> ReadAsync<T>(HttpRequest request, long maxSize, Parser<T> parse)
     {
+        // Kestrel enforces the same limit; this check covers hosts that do not (in-process test servers).
         if (request.ContentLength > maxSize)
         {
             throw TooLarge(maxSize);
         }
 
-        var buffer = new ArrayBufferWriter<byte>((int)Math.Min(request.ContentLength ?? 512, maxSize) + 1);
+        var reader = request.BodyReader;
         while (true)
         {
-            var read = await request.Body.ReadAsync(buffer.GetMemory(4096), request.HttpContext.RequestAborted);
-            if (read == 0)
+            var result = await reader.ReadAsync(request.HttpContext.RequestAborted);
+            var buffer = result.Buffer;
+            if (buffer.Length > maxSize)
             {
-                return buffer.WrittenMemory;
-            }
-
-            buffer.Advance(read);
-            if (buffer.WrittenCount > maxSize)
-            {
+                reader.AdvanceTo(buffer.End);
                 throw TooLarge(maxSize);
             }
+
+            if (result.IsCompleted)
+            {
+                try
+                {
+                    return Parse(buffer, parse);
+                }
+                finally
+                {
+                    reader.AdvanceTo(buffer.End);
+                }
+            }
+
+            reader.AdvanceTo(buffer.Start, buffer.End);
         }
     }
 
     public static bool IsBlank(ReadOnlySpan<byte> body) => body.Trim(" \t\r\n"u8).IsEmpty;
+
+    private static T Parse<T>(ReadOnlySequence<byte> buffer, Parser<T> parse)
+    {
+        if (buffer.IsSingleSegment)
+        {
+            return parse(buffer.FirstSpan);
+        }
+
+        var length = (int)buffer.Length;
+        var gathered = ArrayPool<byte>.Shared.Rent(length);
+        try
+        {
+            buffer.CopyTo(gathered);
+            return parse(gathered.AsSpan(0, length));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(gathered);
+        }
+    }
 
     private static BadHttpRequestException TooLarge(long maxSize) =>
         new($"request body exceeds the limit of {maxSize} bytes", StatusCodes.Status413PayloadTooLarge);

@@ -13,22 +13,27 @@ public sealed class WireBodyBinder(IOptions<ServerOptions> options) : IModelBind
     public async Task BindModelAsync(ModelBindingContext bindingContext)
     {
         var request = bindingContext.HttpContext.Request;
-        var body = await RequestBody.ReadAsync(request, options.Value.MaxBodySize);
-        if (!Utf8.IsValid(body.Span))
+        var modelType = bindingContext.ModelType;
+        var model = await RequestBody.ReadAsync(request, options.Value.MaxBodySize, body => Read(modelType, body, request.Query));
+        bindingContext.Result = ModelBindingResult.Success(model);
+    }
+
+    private static object Read(Type modelType, ReadOnlySpan<byte> body, IQueryCollection query)
+    {
+        if (!Utf8.IsValid(body))
         {
             throw new BadRequestException("request body is not valid UTF-8");
         }
 
-        var empty = RequestBody.IsBlank(body.Span);
-        object model = bindingContext.ModelType switch
+        var empty = RequestBody.IsBlank(body);
+        return modelType switch
         {
-            var t when t == typeof(TaskDraft) => empty ? throw MissingBody() : WireReader.ReadTask(body.Span),
-            var t when t == typeof(IReadOnlyList<TaskDraft>) => empty ? throw MissingBody() : WireReader.ReadTasks(body.Span),
-            var t when t == typeof(PromiseDraft) => PromiseQuery.Merge(empty ? PromiseDraft.Empty : WireReader.ReadPromise(body.Span), request.Query),
-            var t when t == typeof(CommitDraft) => empty ? CommitDraft.Empty : WireReader.ReadCommit(body.Span),
+            var t when t == typeof(TaskDraft) => empty ? throw MissingBody() : WireReader.ReadTask(body),
+            var t when t == typeof(IReadOnlyList<TaskDraft>) => empty ? throw MissingBody() : WireReader.ReadTasks(body),
+            var t when t == typeof(PromiseDraft) => PromiseQuery.Merge(empty ? PromiseDraft.Empty : WireReader.ReadPromise(body), query),
+            var t when t == typeof(CommitDraft) => empty ? CommitDraft.Empty : WireReader.ReadCommit(body),
             var t => throw new InvalidOperationException($"No wire reader for {t}."),
         };
-        bindingContext.Result = ModelBindingResult.Success(model);
     }
 
     private static BadRequestException MissingBody() => new("missing request body");

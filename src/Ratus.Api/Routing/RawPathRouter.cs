@@ -46,7 +46,7 @@ public sealed class RawPathRouter(RequestDelegate next, EndpointDataSource endpo
 
         var candidates = Endpoints().GetValueOrDefault(match.Template, []);
         var method = context.Request.Method;
-        var endpoint = Array.Find(candidates, e => Allows(e, method));
+        var endpoint = FindAllowing(candidates, method);
         if (endpoint is null)
         {
             return MethodNotAllowed(context, candidates);
@@ -108,9 +108,26 @@ public sealed class RawPathRouter(RequestDelegate next, EndpointDataSource endpo
         return query < 0 ? target : target[..query];
     }
 
-    private static bool Allows(Endpoint endpoint, string method) =>
-        endpoint.Metadata.GetMetadata<HttpMethodMetadata>() is not { } metadata ||
-        metadata.HttpMethods.Contains(method, StringComparer.OrdinalIgnoreCase);
+    private static RouteEndpoint? FindAllowing(RouteEndpoint[] candidates, string method)
+    {
+        foreach (var endpoint in candidates)
+        {
+            if (endpoint.Metadata.GetMetadata<HttpMethodMetadata>() is not { } metadata)
+            {
+                return endpoint;
+            }
+
+            foreach (var allowed in metadata.HttpMethods)
+            {
+                if (string.Equals(allowed, method, StringComparison.OrdinalIgnoreCase))
+                {
+                    return endpoint;
+                }
+            }
+        }
+
+        return null;
+    }
 
     private static Task Redirect(HttpContext context, string location)
     {

@@ -3,20 +3,32 @@ namespace Ratus.Api.Routing;
 // Matches raw (still percent-encoded) request paths against the API templates, under /v1 and at the root.
 // ASP.NET Core's own matcher cannot do this: it rejects empty segments (/v1/topics//tasks/1, which the Go
 // client sends for every by-ID call) and sees %2F already decoded into a separator (spec §2.1, D5).
+// Every request passes through here, so segments are compared in place and only the matched parameters allocate.
 public sealed class RouteTable
 {
+    // More segments than any template has: such a path matches nothing.
+    private const int MaxSegments = 16;
+
     private readonly Template[] _templates = Array.ConvertAll(ApiRoutes.All, t => new Template(t));
 
     public RouteMatch? Match(string rawPath)
     {
-        var segments = rawPath.Split('/');
-        var start = segments.Length > 1 && segments[1] == ApiRoutes.Prefix ? 2 : 1;
-        var count = segments.Length - start;
+        // Segments after the leading '/', which every raw path starts with.
+        var path = rawPath.AsSpan(rawPath.StartsWith('/') ? 1 : 0);
+        Span<Range> segments = stackalloc Range[MaxSegments + 1];
+        var count = path.Split(segments, '/');
+        if (count > MaxSegments)
+        {
+            return null;
+        }
+
+        var prefixed = count > 0 && path[segments[0]].SequenceEqual(ApiRoutes.Prefix);
+        var after = prefixed ? segments[1..count] : segments[..count];
         foreach (var template in _templates)
         {
-            if (template.TryMatch(segments, start, count, out var values))
+            if (template.Matches(path, after))
             {
-                return new RouteMatch(template.Text, values, start == 2);
+                return new RouteMatch(template.Text, template.Values(path, after), prefixed);
             }
         }
 
@@ -32,36 +44,50 @@ public sealed class RouteTable
 
         public string Text { get; } = text;
 
-        public bool TryMatch(string[] segments, int start, int count, out KeyValuePair<string, string>[] values)
+        public bool Matches(ReadOnlySpan<char> path, ReadOnlySpan<Range> segments)
         {
-            values = [];
-            if (count != _segments.Length)
+            if (segments.Length != _segments.Length)
             {
                 return false;
             }
 
-            var parameters = new List<KeyValuePair<string, string>>(2);
-            for (var i = 0; i < count; i++)
+            for (var i = 0; i < segments.Length; i++)
             {
-                var decoded = Decode(segments[start + i]);
-                var (literal, parameter) = _segments[i];
-                if (parameter is not null)
-                {
-                    parameters.Add(new(parameter, decoded));
-                }
-                else if (!string.Equals(literal, decoded, StringComparison.Ordinal))
+                if (_segments[i].Literal is { } literal && !SegmentEquals(path[segments[i]], literal))
                 {
                     return false;
                 }
             }
 
-            values = [.. parameters];
             return true;
         }
 
+        public KeyValuePair<string, string>[] Values(ReadOnlySpan<char> path, ReadOnlySpan<Range> segments)
+        {
+            var count = 0;
+            foreach (var (_, parameter) in _segments)
+            {
+                count += parameter is null ? 0 : 1;
+            }
+
+            var values = new KeyValuePair<string, string>[count];
+            for (int i = 0, v = 0; i < segments.Length; i++)
+            {
+                if (_segments[i].Parameter is { } parameter)
+                {
+                    values[v++] = new(parameter, Decode(path[segments[i]]));
+                }
+            }
+
+            return values;
+        }
+
+        private static bool SegmentEquals(ReadOnlySpan<char> segment, string literal) =>
+            segment.Contains('%') ? Decode(segment) == literal : segment.SequenceEqual(literal);
+
         // Exactly once, and '+' stays a plus (spec D5).
-        private static string Decode(string segment) =>
-            segment.Contains('%', StringComparison.Ordinal) ? Uri.UnescapeDataString(segment) : segment;
+        private static string Decode(ReadOnlySpan<char> segment) =>
+            segment.Contains('%') ? Uri.UnescapeDataString(segment) : segment.ToString();
     }
 }
 

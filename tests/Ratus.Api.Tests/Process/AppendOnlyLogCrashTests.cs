@@ -115,6 +115,13 @@ public sealed class AppendOnlyLogCrashTests
                 }
             })).ToArray();
 
+            // Measured from the first acknowledgement, so a slow start on a busy machine still kills under load.
+            var started = DateTime.UtcNow;
+            while (inserted.IsEmpty && DateTime.UtcNow - started < TimeSpan.FromSeconds(30))
+            {
+                await Task.Delay(10);
+            }
+
             await Task.Delay(killAfterMilliseconds);
             first.KillHard();
             await stop.CancelAsync();
