@@ -20,7 +20,7 @@ internal sealed record BenchOptions(bool Smoke, string? ServerDll, string? Outpu
     public int Large => Smoke ? 10_000 : 1_000_000;
 
     /// Poll+commit cycles before anything is measured, so that the server's JIT has reached its final tier.
-    public int WarmupCycles => Smoke ? 300 : 4_000;
+    public int WarmupCycles => Smoke ? 150 : 4_000;
 
     /// The least time the warm-up takes (tier-1 compilation runs in the background after a call-counting delay).
     public TimeSpan WarmupMinimum => Smoke ? TimeSpan.Zero : TimeSpan.FromSeconds(3);
@@ -29,7 +29,7 @@ internal sealed record BenchOptions(bool Smoke, string? ServerDll, string? Outpu
     public int SettleCycles => Smoke ? 50 : 500;
 
     /// Recorded polls per case and requeue mode, taken in <see cref="Rounds"/> interleaved blocks.
-    public int Samples => Smoke ? 200 : 3_000;
+    public int Samples => Smoke ? 160 : 3_000;
 
     public int Rounds => Smoke ? 2 : 4;
 

@@ -59,14 +59,15 @@ internal static class Report
         md.AppendLine(CultureInfo.InvariantCulture, $"whole backlog as real consumers do. Each case runs on a fresh server, warmed up with ≥ {options.WarmupCycles:N0} poll+commit cycles");
         md.AppendLine(CultureInfo.InvariantCulture, $"and {options.SettleCycles} more on the loaded backlog; the samples of both modes are taken in {options.Rounds} interleaved blocks.");
         md.AppendLine("Server CPU per cycle is the server process's utime + stime during the samples (poll and commit; 10 ms ticks).");
+        md.AppendLine("The floor is the p50 of `GET /v1/livez` (an empty 200) on the same connection, sampled between the blocks.");
         md.AppendLine();
-        md.AppendLine("| Pending | Topics | Requeue | Samples | p50 (µs) | p99 (µs) | mean (µs) | max (µs) | server CPU / cycle (µs) |");
-        md.AppendLine("|---:|---:|---|---:|---:|---:|---:|---:|---:|");
+        md.AppendLine("| Pending | Topics | Requeue | Samples | p50 (µs) | p99 (µs) | mean (µs) | max (µs) | server CPU / cycle (µs) | floor p50 (µs) |");
+        md.AppendLine("|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var poll in results.Polls.OrderBy(p => p.Topics).ThenBy(p => p.Requeue).ThenBy(p => p.Backlog))
         {
             var s = poll.Stats;
             md.AppendLine(CultureInfo.InvariantCulture,
-                $"| {Count(poll.Backlog)} | {poll.Topics:N0} | {Name(poll.Requeue)} | {s.Samples:N0} | {s.P50:0} | {s.P99:0} | {s.Mean:0} | {s.Max:0} | {s.ServerCpuPerCycle:0} |");
+                $"| {Count(poll.Backlog)} | {poll.Topics:N0} | {Name(poll.Requeue)} | {s.Samples:N0} | {s.P50:0} | {s.P99:0} | {s.Mean:0} | {s.Max:0} | {s.ServerCpuPerCycle:0} | {poll.FloorP50:0} |");
         }
 
         md.AppendLine();
@@ -96,26 +97,31 @@ internal static class Report
             return;
         }
 
-        var perTask = (memory.RssAfter - memory.RssBefore) / (double)memory.Tasks;
-        var heapPerTask = (memory.HeapAfter - memory.HeapBefore) / (double)memory.Tasks;
+        var perTask = PerTask(memory.RssAfter, memory.RssBefore, memory.Tasks);
+        var perTaskChurn = PerTask(memory.RssAfterChurn, memory.RssBefore, memory.Tasks);
         md.AppendLine(CultureInfo.InvariantCulture, $"## Memory per task at {large}");
         md.AppendLine();
         md.AppendLine(CultureInfo.InvariantCulture, $"{large} tasks with a {memory.PayloadBytes}-byte JSON payload (`{{\"kind\":\"bench\",\"data\":\"xx…\"}}`, returned byte-exact), IDs");
         md.AppendLine("`task-0000000` (12 characters), one topic, bulk-pushed into a fresh, warmed-up server. RSS is VmRSS from");
         md.AppendLine("`/proc/PID/status`; the GC heap is the sum of `dotnet_gc_last_collection_heap_size_bytes` from `/v1/metrics` (the");
-        md.AppendLine("managed heap as the server's last GC left it; no GC is forced).");
+        md.AppendLine("managed heap as the server's last GC left it). No GC is forced; the second reading follows a bulk re-push of");
+        md.AppendLine(CultureInfo.InvariantCulture, $"{Count(memory.ChurnTasks)} tasks that all exist (skipped by the server, nothing changes), which allocates like the preload and may");
+        md.AppendLine("provoke the full GC that an idle server never runs. Per task = (reading − before the preload) / tasks.");
         md.AppendLine();
-        md.AppendLine("| | |");
-        md.AppendLine("|---|---:|");
-        md.AppendLine(CultureInfo.InvariantCulture, $"| RSS when ready (empty server) | {Megabytes(memory.RssAtReady)} |");
-        md.AppendLine(CultureInfo.InvariantCulture, $"| RSS before the preload (after warm-up) | {Megabytes(memory.RssBefore)} |");
-        md.AppendLine(CultureInfo.InvariantCulture, $"| RSS with {large} tasks (settled {memory.SettledAfter.TotalSeconds:0.0} s after the preload) | {Megabytes(memory.RssAfter)} |");
-        md.AppendLine(CultureInfo.InvariantCulture, $"| **RSS per task** | **{perTask:0} B** |");
-        md.AppendLine(CultureInfo.InvariantCulture, $"| **… beyond the {memory.PayloadBytes}-byte payload** | **{perTask - memory.PayloadBytes:0} B** (target ≤ {OverheadTarget} B: {Verdict(perTask - memory.PayloadBytes, OverheadTarget)}) |");
-        md.AppendLine(CultureInfo.InvariantCulture, $"| GC heap before → after | {Megabytes(memory.HeapBefore)} → {Megabytes(memory.HeapAfter)} |");
-        md.AppendLine(CultureInfo.InvariantCulture, $"| GC heap per task (beyond the payload) | {heapPerTask:0} B ({heapPerTask - memory.PayloadBytes:0} B); {memory.Gen2Collections} gen2 GCs so far |");
+        md.AppendLine("| | RSS | per task | beyond the payload | GC heap | per task | gen2 GCs |");
+        md.AppendLine("|---|---:|---:|---:|---:|---:|---:|");
+        md.AppendLine(CultureInfo.InvariantCulture, $"| Empty server, when ready | {Megabytes(memory.RssAtReady)} | | | | | |");
+        md.AppendLine(CultureInfo.InvariantCulture, $"| Before the preload (after warm-up) | {Megabytes(memory.RssBefore)} | | | {Megabytes(memory.HeapBefore)} | | {memory.Gen2Before} |");
+        md.AppendLine(CultureInfo.InvariantCulture,
+            $"| **{large} tasks loaded** (settled {memory.SettledAfter.TotalSeconds:0.0} s) | {Megabytes(memory.RssAfter)} | **{perTask:0} B** | **{perTask - memory.PayloadBytes:0} B** | {Megabytes(memory.HeapAfter)} | {PerTask(memory.HeapAfter, memory.HeapBefore, memory.Tasks):0} B | {memory.Gen2After} |");
+        md.AppendLine(CultureInfo.InvariantCulture,
+            $"| … after the re-push | {Megabytes(memory.RssAfterChurn)} | {perTaskChurn:0} B | {perTaskChurn - memory.PayloadBytes:0} B | {Megabytes(memory.HeapAfterChurn)} | {PerTask(memory.HeapAfterChurn, memory.HeapBefore, memory.Tasks):0} B | {memory.Gen2AfterChurn} |");
+        md.AppendLine();
+        md.AppendLine(CultureInfo.InvariantCulture, $"Target: ≤ {OverheadTarget} B per task beyond the payload: {Verdict(perTask - memory.PayloadBytes, OverheadTarget)} after the preload, {Verdict(perTaskChurn - memory.PayloadBytes, OverheadTarget)} after the re-push.");
         md.AppendLine();
     }
+
+    private static double PerTask(long after, long before, int tasks) => (after - before) / (double)tasks;
 
     private static void RenderSnapshot(StringBuilder md, SnapshotResult? snapshot, string large)
     {

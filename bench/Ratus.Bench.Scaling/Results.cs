@@ -26,7 +26,8 @@ internal sealed record LatencyStats(int Samples, double P50, double P99, double 
     private static double Percentile(double[] sorted, double p) => sorted[Math.Max(0, (int)Math.Ceiling(p * sorted.Length) - 1)];
 }
 
-internal sealed record PollCase(int Backlog, int Topics, Requeue Requeue, LatencyStats Stats);
+/// <paramref name="FloorP50"/>: p50 of GET /v1/livez on the same connection in the same run, the HTTP floor.
+internal sealed record PollCase(int Backlog, int Topics, Requeue Requeue, LatencyStats Stats, double FloorP50);
 
 internal sealed record PreloadResult(int Backlog, int Topics, TimeSpan Elapsed);
 
@@ -38,8 +39,13 @@ internal sealed record MemoryResult(
     long RssAfter,
     long HeapBefore,
     long HeapAfter,
-    long Gen2Collections,
-    TimeSpan SettledAfter);
+    long Gen2Before,
+    long Gen2After,
+    TimeSpan SettledAfter,
+    int ChurnTasks,
+    long RssAfterChurn,
+    long HeapAfterChurn,
+    long Gen2AfterChurn);
 
 internal sealed record SnapshotResult(
     int Tasks,

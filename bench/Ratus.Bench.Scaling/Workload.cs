@@ -47,10 +47,11 @@ internal sealed class Workload(Uri baseAddress, int poolSize) : IDisposable
 
     /// Inserts tasks <c>0..count-1</c> (IDs <see cref="TaskId"/>), task i in topic <c>topics[i % topics.Count]</c>, in
     /// batches of <paramref name="batchSize"/> per bulk request with <paramref name="concurrency"/> requests in flight.
-    /// Fails unless every task is created.
+    /// Fails unless every task is created, or with <paramref name="existing"/> unless none is (they all exist:
+    /// the server skips them, state unchanged).
     public async Task BulkPushAsync(
         IReadOnlyList<string> topics, int count, string idPrefix, byte[] payload, int batchSize, int concurrency,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, bool existing = false)
     {
         var batches = (count + batchSize - 1) / batchSize;
         var options = new ParallelOptions { MaxDegreeOfParallelism = concurrency, CancellationToken = cancellationToken };
@@ -83,15 +84,15 @@ internal sealed class Workload(Uri baseAddress, int poolSize) : IDisposable
             };
             using var response = await _pool.SendAsync(request, ct);
             var text = await response.Content.ReadAsStringAsync(ct);
-            if (response.StatusCode != HttpStatusCode.Created)
+            if (response.StatusCode != (existing ? HttpStatusCode.OK : HttpStatusCode.Created))
             {
                 throw new BenchException($"bulk push answered {(int)response.StatusCode}: {text}");
             }
 
             using var document = JsonDocument.Parse(text);
-            if (document.RootElement.GetProperty("created").GetInt64() != size)
+            if (document.RootElement.GetProperty("created").GetInt64() != (existing ? 0 : size))
             {
-                throw new BenchException($"bulk push of {size} tasks created only some: {text}");
+                throw new BenchException($"bulk push of {size} {(existing ? "existing" : "new")} tasks answered {text}");
             }
         });
     }
@@ -222,6 +223,17 @@ internal sealed class Workload(Uri baseAddress, int poolSize) : IDisposable
         }
 
         return elapsed;
+    }
+
+    /// The floor of a request on the same connection: GET /v1/livez (empty 200), in stopwatch ticks.
+    public async Task<long> LivezAsync(CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "v1/livez");
+        var start = Stopwatch.GetTimestamp();
+        using var response = await _sequential.SendAsync(request, cancellationToken);
+        await response.Content.ReadAsByteArrayAsync(cancellationToken);
+        var elapsed = Stopwatch.GetTimestamp() - start;
+        return response.StatusCode == HttpStatusCode.OK ? elapsed : throw new BenchException($"livez answered {(int)response.StatusCode}");
     }
 
     public void Dispose()
