@@ -29,7 +29,7 @@ internal sealed record LatencyStats(int Samples, double P50, double P99, double 
 /// <paramref name="FloorP50"/>: p50 of GET /v1/livez on the same connection in the same run, the HTTP floor.
 internal sealed record PollCase(int Backlog, int Topics, Requeue Requeue, LatencyStats Stats, double FloorP50);
 
-internal sealed record PreloadResult(int Backlog, int Topics, TimeSpan Elapsed);
+internal sealed record PreloadResult(int Backlog, int Topics, TimeSpan Elapsed, TimeSpan ServerCpu);
 
 internal sealed record MemoryResult(
     int Tasks,

@@ -58,11 +58,14 @@ internal sealed partial class ScalingRun(BenchOptions options, string dll, strin
             var rssBefore = server.RssBytes();
 
             Log($"{name}: preloading");
+            var preloadCpu = server.CpuTime();
             var preload = Stopwatch.StartNew();
             await http.BulkPushAsync(topics, backlog, IdPrefix, _payload, options.BatchSize, options.PushConcurrency, cancellationToken);
             preload.Stop();
-            results.Preloads.Add(new PreloadResult(backlog, topicCount, preload.Elapsed));
-            Log($"{name}: preloaded in {preload.Elapsed.TotalSeconds:0.00} s ({backlog / preload.Elapsed.TotalSeconds:0} tasks/s)");
+            preloadCpu = server.CpuTime() - preloadCpu;
+            results.Preloads.Add(new PreloadResult(backlog, topicCount, preload.Elapsed, preloadCpu));
+            Log($"{name}: preloaded in {preload.Elapsed.TotalSeconds:0.00} s ({backlog / preload.Elapsed.TotalSeconds:0} tasks/s, " +
+                $"server CPU {preloadCpu.TotalMicroseconds / backlog:0.0} µs per task)");
             await CheckBacklogAsync(http, topics, backlog, cancellationToken);
             var storedPayload = await http.PayloadTextAsync(Workload.TaskId(IdPrefix, backlog - 1), cancellationToken);
             if (storedPayload != Encoding.UTF8.GetString(_payload))
