@@ -70,6 +70,7 @@ rm -f "$LOGS"/*
 ROWS="$LOGS/rows.tsv"
 : >"$ROWS"
 FAILURES=()
+WARNINGS=()
 SERVER_PID=      # the server this script started and has not stopped yet
 WRK_PIDS=()      # background wrk processes not yet waited for
 EMPTY_CWD=$(mktemp -d)
@@ -138,17 +139,25 @@ start_server() {
     done
     log "server '$name' did not start on port $PORT (attempt $attempt):"
     tail -5 "$SERVER_LOG" >&2
-    stop_server
+    kill -TERM "$SERVER_PID" 2>/dev/null || true
+    wait "$SERVER_PID" 2>/dev/null || true
+    SERVER_PID=
   done
   fail "server '$name' did not start"
   return 1
 }
 
+# stop_server: SIGTERM and wait; a stop that is not graceful (exit status, no "shut down gracefully" line) is a warning.
 stop_server() {
   [ -n "$SERVER_PID" ] || return 0
+  local rc=0
   kill -TERM "$SERVER_PID" 2>/dev/null || true
-  wait "$SERVER_PID" 2>/dev/null || true
+  wait "$SERVER_PID" 2>/dev/null || rc=$?
   SERVER_PID=
+  if [ "$rc" != 0 ] || ! grep -q "shut down gracefully" "$SERVER_LOG"; then
+    WARNINGS+=("server log ${SERVER_LOG#"$ROOT"/}: SIGTERM ended it with exit status $rc$(grep -q "shut down gracefully" "$SERVER_LOG" || echo ', no "shut down gracefully" line')")
+    echo "WARNING: ${WARNINGS[-1]}" >&2
+  fi
 }
 
 # wrk_run OUTFILE CONNECTIONS THREADS SECONDS SCRIPT [LUA ARGS...]: the first Lua argument is the unique ID tag.
@@ -365,6 +374,11 @@ floor_us=$(awk -F'\t' '$1 ~ /^floor/ && $2 > 0 { printf "%.4f", $9 * '"$TICK_US"
           "%.1f µs/req, %d req/s started in the publish directory (CPU per request %+.0f %%). Lines logged while measured: %s and %s.\n",
           a, ar, b, br, (a / b - 1) * 100, "'"${logged:-?}"'", "'"${logged_pub:-?}"'"
     }' "$ROWS"
+  if [ "${#WARNINGS[@]}" -gt 0 ]; then
+    echo
+    echo "**Warnings:**"
+    printf -- '- %s\n' "${WARNINGS[@]}"
+  fi
   if [ "${#FAILURES[@]}" -gt 0 ]; then
     echo
     echo "**Problems:**"
