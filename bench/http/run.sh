@@ -142,6 +142,7 @@ start_server() {
     kill -TERM "$SERVER_PID" 2>/dev/null || true
     wait "$SERVER_PID" 2>/dev/null || true
     SERVER_PID=
+    grep -q "address already in use" "$SERVER_LOG" || break # only a port taken meanwhile is worth another try
   done
   fail "server '$name' did not start"
   return 1
