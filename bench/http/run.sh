@@ -174,6 +174,7 @@ field() {
 }
 
 RUN_TAG="r$(date +%s)$$"
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 
 warm_up() {
   [ "$WARMUP" -gt 0 ] || return 0
@@ -341,6 +342,7 @@ floor_us=$(awk -F'\t' '$1 ~ /^floor/ && $2 > 0 { printf "%.4f", $9 * '"$TICK_US"
   echo
   echo "$(date -u +%Y-%m-%dT%H:%M:%SZ), commit $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C "$ROOT" diff --quiet 2>/dev/null || echo ' (modified)'); $(nproc) cores ($(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)); .NET SDK $(dotnet --version); $(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2)."
   echo "\`bench/http/run.sh$([ "$SMOKE" = 1 ] && echo ' --smoke') --duration $DURATION --warmup $WARMUP --preload $PRELOAD\`: published Release build on 127.0.0.1, \`--chore-interval 0\`, started in an empty directory; wrk -t$THREADS -c$CONNECTIONS for ${DURATION}s per scenario after ${WARMUP}s of warm-up. Load generator and server share the machine."
+  echo "Load average (1, 5, 15 min) before: $LOAD_BEFORE, after: $(cut -d' ' -f1-3 /proc/loadavg) (other work on the machine competes for the same cores)."
   echo "Server CPU = utime+stime of the server process (/proc/PID/stat) over the run / requests; cores = that CPU time / wall time. × floor = CPU per request / the livez floor's."
   echo
   echo "| scenario | requests/s | tasks/s | p50 µs | p99 µs | non-2xx | server CPU µs/req | × floor | server cores | notes |"
