@@ -41,16 +41,8 @@ part() {
   fi
 }
 
-# Until the BenchmarkDotNet and scaling projects are merged, a missing one is reported, not run.
 dotnet_part() {
-  local name=$1 project=$2
-  if [ ! -d "$project" ]; then
-    echo
-    echo "=== $name: $project is missing (not merged yet?); skipped"
-    RESULTS+=("$(printf '%-8s skipped         (%s not found)' "$name" "$project")")
-    return
-  fi
-  part "$name" dotnet run -c Release --project "$project" -- "${SMOKE[@]}"
+  part "$1" dotnet run -c Release --project "$2" -- "${SMOKE[@]}"
 }
 
 part http bench/http/run.sh "${SMOKE[@]}"
