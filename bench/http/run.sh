@@ -131,6 +131,11 @@ start_server() {
     URL="http://127.0.0.1:$PORT"
     for _ in $(seq 300); do
       if curl -sf -o /dev/null "$URL/v1/readyz"; then
+        # The CPU figures read this PID's /proc/PID/stat: it must be the server itself, not a shell around it.
+        if ! tr '\0' ' ' <"/proc/$SERVER_PID/cmdline" | grep -q "ratus.dll"; then
+          fail "pid $SERVER_PID is not the server process"
+          return 1
+        fi
         log "server '$name' (pid $SERVER_PID) ready on $URL, working directory $dir"
         return 0
       fi
