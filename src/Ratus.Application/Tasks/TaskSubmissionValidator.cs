@@ -28,3 +28,27 @@ public sealed class TaskSubmissionValidator : AbstractValidator<TaskSubmission>
             .WithMessage(s => $"invalid traceparent \"{s.Draft.TraceParent}\"");
     }
 }
+
+public static class TaskBatchRules
+{
+    // Checks a batch task by task with one shared validator and reports the first invalid task. RuleForEach with a
+    // child validator builds a child context and an indexed property path ("Tasks[42]") for every element, which
+    // cost more than the checks themselves on a bulk push (seen in a profile).
+    public static IRuleBuilderOptionsConditions<T, IReadOnlyList<TaskSubmission>> EachTaskValid<T>(
+        this IRuleBuilder<T, IReadOnlyList<TaskSubmission>> rule)
+    {
+        var validator = new TaskSubmissionValidator();
+        return rule.Custom((tasks, context) =>
+        {
+            for (var i = 0; i < tasks.Count; i++)
+            {
+                var result = validator.Validate(tasks[i]);
+                if (!result.IsValid)
+                {
+                    context.AddFailure(result.Errors[0]);
+                    return;
+                }
+            }
+        });
+    }
+}

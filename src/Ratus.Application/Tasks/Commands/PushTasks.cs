@@ -10,7 +10,7 @@ public sealed record PushTasksCommand(IReadOnlyList<TaskSubmission> Tasks) : ICo
 
 public sealed class PushTasksCommandValidator : AbstractValidator<PushTasksCommand>
 {
-    public PushTasksCommandValidator() => RuleForEach(c => c.Tasks).SetValidator(new TaskSubmissionValidator());
+    public PushTasksCommandValidator() => RuleFor(c => c.Tasks).EachTaskValid();
 }
 
 public sealed class PushTasksCommandHandler(ITaskRepository repository, TimeProvider time)

@@ -9,7 +9,7 @@ public sealed record UpsertTasksCommand(IReadOnlyList<TaskSubmission> Tasks) : I
 
 public sealed class UpsertTasksCommandValidator : AbstractValidator<UpsertTasksCommand>
 {
-    public UpsertTasksCommandValidator() => RuleForEach(c => c.Tasks).SetValidator(new TaskSubmissionValidator());
+    public UpsertTasksCommandValidator() => RuleFor(c => c.Tasks).EachTaskValid();
 }
 
 public sealed class UpsertTasksCommandHandler(ITaskRepository repository, TimeProvider time)
