@@ -1,5 +1,6 @@
 using System.Reflection;
 using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Diagnosers;
 using BenchmarkDotNet.Exporters;
@@ -64,6 +65,8 @@ internal static class BenchmarkConfig
         var defaults = DefaultConfig.Instance;
         return ManualConfig.CreateEmpty()
             .AddColumnProvider(defaults.GetColumnProviders().ToArray())
+            // On a shared machine the mean takes in whatever else ran; the minimum and median iteration say more.
+            .AddColumn(StatisticColumn.Min, StatisticColumn.Median)
             .AddLogger(ConsoleLogger.Default)
             .AddAnalyser(defaults.GetAnalysers().ToArray())
             .AddValidator(defaults.GetValidators().ToArray())
