@@ -309,6 +309,12 @@ internal sealed class SortedChunks<T, TComparer>
         /// The element's index in the window, or the bitwise complement of where it would be inserted.
         public readonly int IndexOf(T item)
         {
+            // The head first: removing the minimum is the commonest removal (polls, recovery, purges).
+            if (Count > 0 && Compare(Items[Start], item) == 0)
+            {
+                return 0;
+            }
+
             int low = 0, high = Count - 1;
             while (low <= high)
             {
