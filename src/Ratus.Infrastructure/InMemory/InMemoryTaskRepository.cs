@@ -34,10 +34,10 @@ public sealed class InMemoryTaskRepository(
     private readonly SortedDictionary<string, TopicIndex> _topics = new(StringComparer.Ordinal);
 
     // Active tasks that have a deadline, by (deadline ticks, ID): recovery reads the head only.
-    private readonly SortedSet<TimeKey> _deadlines = [];
+    private readonly SortedChunks<TimeKey, ComparableComparer<TimeKey>> _deadlines = new();
 
     // Completed tasks that have a consumed time, by (consumed ticks, ID): retention purges read the head only.
-    private readonly SortedSet<TimeKey> _completed = [];
+    private readonly SortedChunks<TimeKey, ComparableComparer<TimeKey>> _completed = new();
 
     private volatile int _status = NotOpened;
 
@@ -241,8 +241,13 @@ public sealed class InMemoryTaskRepository(
             }
 
             var page = new List<RatusTask>(Math.Min(limit, index.Ids.Count - offset));
-            foreach (var id in index.Ids.Skip(offset).Take(limit))
+            foreach (var id in index.Ids.Skip(offset))
             {
+                if (page.Count == limit)
+                {
+                    break;
+                }
+
                 page.Add(_tasks[id]);
             }
 
@@ -378,8 +383,13 @@ public sealed class InMemoryTaskRepository(
             }
 
             var page = new List<Promise>(Math.Min(limit, index.Active.Count - offset));
-            foreach (var id in index.Active.Skip(offset).Take(limit))
+            foreach (var id in index.Active.Skip(offset))
             {
+                if (page.Count == limit)
+                {
+                    break;
+                }
+
                 page.Add(ToPromise(_tasks[id]));
             }
 
@@ -768,7 +778,8 @@ public sealed class InMemoryTaskRepository(
                 break;
         }
 
-        static void Update<T>(SortedSet<T> set, T key, bool add)
+        static void Update<T, TComparer>(SortedChunks<T, TComparer> set, T key, bool add)
+            where TComparer : struct, IComparer<T>
         {
             if (add)
             {

@@ -6,11 +6,11 @@ internal sealed class TopicIndex(string name)
 {
     public string Name { get; } = name;
 
-    public SortedSet<string> Ids { get; } = new(StringComparer.Ordinal);
+    public SortedChunks<string, OrdinalComparer> Ids { get; } = new();
 
-    public SortedSet<TimeKey> Pending { get; } = [];
+    public SortedChunks<TimeKey, ComparableComparer<TimeKey>> Pending { get; } = new();
 
-    public SortedSet<string> Active { get; } = new(StringComparer.Ordinal);
+    public SortedChunks<string, OrdinalComparer> Active { get; } = new();
 
     public long[] StateCounts { get; } = new long[4];
 }

@@ -1,0 +1,482 @@
+namespace Ratus.Infrastructure.InMemory;
+
+/// An ordered set stored as a list of sorted arrays ("chunks") of up to <see cref="ChunkCapacity"/> elements, found by
+/// a binary search over the chunks' last elements and then within one chunk. The memdb keeps two of these per pending
+/// task; a SortedSet node costs 48-56 B per element, a chunk slot costs the element itself (8 B for an ID, 16 B for a
+/// <see cref="TimeKey"/>) plus the unused share of its chunk.
+///
+/// Keeping chunks full: IDs and scheduled times mostly arrive in increasing order, so an append past the maximum into a
+/// full last chunk starts a new chunk instead of splitting it (a split would leave every chunk half full). Removals
+/// drop empty chunks and merge a chunk that falls below a quarter into a neighbour when both fit in one.
+///
+/// Each chunk's elements occupy a window [Start, Start + Count) of its array, so removing a chunk's head (every poll,
+/// every recovery) advances Start instead of shifting the rest; an insert shifts whichever side of the window is shorter.
+///
+/// The comparer is a struct type argument so that comparisons are direct calls, without boxing or interface dispatch.
+internal sealed class SortedChunks<T, TComparer>
+    where TComparer : struct, IComparer<T>
+{
+    internal const int ChunkCapacity = 128;
+
+    // A set starts with a small chunk that grows up to ChunkCapacity: topics with a handful of tasks stay small.
+    private const int InitialCapacity = 4;
+
+    private const int MergeBelow = ChunkCapacity / 4;
+
+    private Chunk[] _chunks = [];
+    private int _chunkCount;
+    private int _count;
+    private int _version;
+
+    public int Count => _count;
+
+    /// The smallest element, or the default value when the set is empty (as SortedSet).
+    public T Min => _count == 0 ? default! : _chunks[0].Items[_chunks[0].Start];
+
+    /// The number of chunks, for tests of how full they are kept.
+    internal int ChunkCount => _chunkCount;
+
+    /// Adds an element; returns false if the set already holds it.
+    public bool Add(T item)
+    {
+        if (_chunkCount == 0)
+        {
+            InsertChunk(0, new Chunk(new T[InitialCapacity], 0, 0));
+        }
+
+        var c = FindChunk(item);
+        var i = _chunks[c].IndexOf(item);
+        if (i >= 0)
+        {
+            return false;
+        }
+
+        i = ~i;
+        ref var chunk = ref _chunks[c];
+        if (chunk.Count == chunk.Items.Length)
+        {
+            if (chunk.Items.Length < ChunkCapacity)
+            {
+                chunk.Grow(Math.Min(chunk.Items.Length * 2, ChunkCapacity));
+            }
+            else if (i == chunk.Count && c == _chunkCount - 1)
+            {
+                AddChunkWith(_chunkCount, item);
+                return true;
+            }
+            else if (i == 0 && c == 0)
+            {
+                AddChunkWith(0, item);
+                return true;
+            }
+            else
+            {
+                var half = Split(c);
+                if (i > half)
+                {
+                    c++;
+                    i -= half;
+                }
+
+                chunk = ref _chunks[c];
+            }
+        }
+
+        chunk.InsertAt(i, item);
+        _count++;
+        _version++;
+        return true;
+    }
+
+    /// Removes an element; returns false if the set does not hold it.
+    public bool Remove(T item)
+    {
+        if (_count == 0)
+        {
+            return false;
+        }
+
+        var c = FindChunk(item);
+        ref var chunk = ref _chunks[c];
+        var i = chunk.IndexOf(item);
+        if (i < 0)
+        {
+            return false;
+        }
+
+        chunk.RemoveAt(i);
+        _count--;
+        _version++;
+        if (chunk.Count == 0)
+        {
+            // The sole chunk stays while it is small, so a queue that keeps emptying does not allocate on every add.
+            if (_chunkCount > 1 || chunk.Items.Length > InitialCapacity)
+            {
+                RemoveChunk(c);
+            }
+        }
+        else if (chunk.Count < MergeBelow && _chunkCount > 1)
+        {
+            MergeWithNeighbour(c);
+        }
+
+        return true;
+    }
+
+    public T[] ToArray()
+    {
+        var array = new T[_count];
+        var offset = 0;
+        for (var c = 0; c < _chunkCount; c++)
+        {
+            ref var chunk = ref _chunks[c];
+            Array.Copy(chunk.Items, chunk.Start, array, offset, chunk.Count);
+            offset += chunk.Count;
+        }
+
+        return array;
+    }
+
+    public Enumerator GetEnumerator() => new(this, 0, 0);
+
+    /// Enumerates from the element at <paramref name="offset"/> in order; finding it walks chunk counts, not elements.
+    public Enumerator Skip(int offset)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(offset);
+        var c = 0;
+        while (c < _chunkCount && offset >= _chunks[c].Count)
+        {
+            offset -= _chunks[c].Count;
+            c++;
+        }
+
+        return new Enumerator(this, c, c < _chunkCount ? offset : 0);
+    }
+
+    /// Tests: throws if the chunks are out of order, miscounted or holding stale slots.
+    internal void CheckInvariants()
+    {
+        var total = 0;
+        var hasPrevious = false;
+        T previous = default!;
+        for (var c = 0; c < _chunkCount; c++)
+        {
+            var chunk = _chunks[c];
+            if (chunk.Count == 0 && _chunkCount > 1)
+            {
+                throw new InvalidOperationException($"chunk {c} of {_chunkCount} is empty");
+            }
+
+            if (chunk.Start < 0 || chunk.Start + chunk.Count > chunk.Items.Length)
+            {
+                throw new InvalidOperationException($"chunk {c} window [{chunk.Start}, +{chunk.Count}) is outside its array");
+            }
+
+            for (var k = 0; k < chunk.Items.Length; k++)
+            {
+                var inside = k >= chunk.Start && k < chunk.Start + chunk.Count;
+                if (!inside && !EqualityComparer<T>.Default.Equals(chunk.Items[k], default))
+                {
+                    throw new InvalidOperationException($"chunk {c} keeps a stale element at {k}");
+                }
+
+                if (inside)
+                {
+                    if (hasPrevious && default(TComparer).Compare(previous, chunk.Items[k]) >= 0)
+                    {
+                        throw new InvalidOperationException($"chunk {c} is out of order at {k}");
+                    }
+
+                    previous = chunk.Items[k];
+                    hasPrevious = true;
+                }
+            }
+
+            total += chunk.Count;
+        }
+
+        if (total != _count)
+        {
+            throw new InvalidOperationException($"chunks hold {total} elements, count is {_count}");
+        }
+    }
+
+    /// The first chunk whose last element is not below <paramref name="item"/>, or the last chunk if there is none.
+    /// The ends are tried first: most adds append and most removals take the head.
+    private int FindChunk(T item)
+    {
+        var last = _chunkCount - 1;
+        if (last == 0 || Compare(item, _chunks[0].Last) <= 0)
+        {
+            return 0;
+        }
+
+        if (Compare(item, _chunks[last - 1].Last) > 0)
+        {
+            return last;
+        }
+
+        int low = 1, high = last - 1;
+        while (low < high)
+        {
+            var middle = low + ((high - low) >> 1);
+            if (Compare(_chunks[middle].Last, item) < 0)
+            {
+                low = middle + 1;
+            }
+            else
+            {
+                high = middle;
+            }
+        }
+
+        return low;
+    }
+
+    private static int Compare(T x, T y) => default(TComparer).Compare(x, y);
+
+    private void AddChunkWith(int index, T item)
+    {
+        var items = new T[ChunkCapacity];
+        items[0] = item;
+        InsertChunk(index, new Chunk(items, 0, 1));
+        _count++;
+        _version++;
+    }
+
+    /// Moves the upper half of full chunk <paramref name="c"/> into a new chunk after it; returns the lower half's count.
+    private int Split(int c)
+    {
+        ref var chunk = ref _chunks[c];
+        var half = chunk.Count / 2;
+        var upper = chunk.Count - half;
+        var items = new T[ChunkCapacity];
+        Array.Copy(chunk.Items, chunk.Start + half, items, 0, upper);
+        Array.Clear(chunk.Items, chunk.Start + half, upper);
+        chunk.Count = half;
+        InsertChunk(c + 1, new Chunk(items, 0, upper));
+        return half;
+    }
+
+    /// Merges the under-full chunk <paramref name="c"/> with its smaller neighbour when both fit in one array. Only the
+    /// first chunk is ever smaller than <see cref="ChunkCapacity"/>, and it grows to full size before a second exists.
+    private void MergeWithNeighbour(int c)
+    {
+        var previous = c > 0 ? _chunks[c - 1].Count : int.MaxValue;
+        var next = c < _chunkCount - 1 ? _chunks[c + 1].Count : int.MaxValue;
+        var left = previous <= next ? c - 1 : c;
+        ref var a = ref _chunks[left];
+        ref var b = ref _chunks[left + 1];
+        var total = a.Count + b.Count;
+        if (total <= a.Items.Length)
+        {
+            a.MoveTo(0);
+            Array.Copy(b.Items, b.Start, a.Items, a.Count, b.Count);
+            a.Count = total;
+            RemoveChunk(left + 1);
+        }
+    }
+
+    private void InsertChunk(int index, Chunk chunk)
+    {
+        if (_chunkCount == _chunks.Length)
+        {
+            var grown = new Chunk[Math.Max(4, _chunks.Length * 2)];
+            Array.Copy(_chunks, grown, _chunkCount);
+            _chunks = grown;
+        }
+
+        Array.Copy(_chunks, index, _chunks, index + 1, _chunkCount - index);
+        _chunks[index] = chunk;
+        _chunkCount++;
+    }
+
+    private void RemoveChunk(int index)
+    {
+        _chunkCount--;
+        Array.Copy(_chunks, index + 1, _chunks, index, _chunkCount - index);
+        _chunks[_chunkCount] = default;
+    }
+
+    private struct Chunk(T[] items, int start, int count)
+    {
+        public T[] Items = items;
+        public int Start = start;
+        public int Count = count;
+
+        public readonly T Last => Items[Start + Count - 1];
+
+        /// The element's index in the window, or the bitwise complement of where it would be inserted.
+        public readonly int IndexOf(T item)
+        {
+            // The head first: removing the minimum is the commonest removal (polls, recovery, purges).
+            if (Count > 0 && Compare(Items[Start], item) == 0)
+            {
+                return 0;
+            }
+
+            int low = 0, high = Count - 1;
+            while (low <= high)
+            {
+                var middle = low + ((high - low) >> 1);
+                var order = Compare(Items[Start + middle], item);
+                if (order == 0)
+                {
+                    return middle;
+                }
+
+                if (order < 0)
+                {
+                    low = middle + 1;
+                }
+                else
+                {
+                    high = middle - 1;
+                }
+            }
+
+            return ~low;
+        }
+
+        public void InsertAt(int i, T item)
+        {
+            // Shift the shorter side; if it has no room, first move the whole window so all free room is on that side
+            // (a queue that appends and takes the head within one chunk then moves its window once per lap, not per add).
+            if (Count - i <= i)
+            {
+                if (Start + Count == Items.Length)
+                {
+                    MoveTo(0);
+                }
+
+                Array.Copy(Items, Start + i, Items, Start + i + 1, Count - i);
+            }
+            else
+            {
+                if (Start == 0)
+                {
+                    MoveTo(Items.Length - Count);
+                }
+
+                Array.Copy(Items, Start, Items, Start - 1, i);
+                Start--;
+            }
+
+            Items[Start + i] = item;
+            Count++;
+        }
+
+        public void RemoveAt(int i)
+        {
+            if (i < Count / 2)
+            {
+                Array.Copy(Items, Start, Items, Start + 1, i);
+                Items[Start] = default!;
+                Start++;
+            }
+            else
+            {
+                Array.Copy(Items, Start + i + 1, Items, Start + i, Count - i - 1);
+                Items[Start + Count - 1] = default!;
+            }
+
+            Count--;
+            if (Count == 0)
+            {
+                Start = 0;
+            }
+        }
+
+        /// Moves the window to begin at <paramref name="start"/>, clearing the slots it leaves.
+        public void MoveTo(int start)
+        {
+            if (start == Start)
+            {
+                return;
+            }
+
+            Array.Copy(Items, Start, Items, start, Count);
+            if (start < Start)
+            {
+                var from = Math.Max(start + Count, Start);
+                Array.Clear(Items, from, Start + Count - from);
+            }
+            else
+            {
+                Array.Clear(Items, Start, Math.Min(Count, start - Start));
+            }
+
+            Start = start;
+        }
+
+        public void Grow(int capacity)
+        {
+            var items = new T[capacity];
+            Array.Copy(Items, Start, items, 0, Count);
+            Items = items;
+            Start = 0;
+        }
+    }
+
+    /// An allocation-free enumerator; like SortedSet's, it throws if the set changes during enumeration.
+    public struct Enumerator
+    {
+        private readonly SortedChunks<T, TComparer> _set;
+        private readonly int _version;
+        private int _chunk;
+        private int _index;
+        private T _current;
+
+        internal Enumerator(SortedChunks<T, TComparer> set, int chunk, int index)
+        {
+            _set = set;
+            _version = set._version;
+            _chunk = chunk;
+            _index = index;
+            _current = default!;
+        }
+
+        public readonly T Current => _current;
+
+        public bool MoveNext()
+        {
+            if (_version != _set._version)
+            {
+                throw new InvalidOperationException("The set was changed during enumeration.");
+            }
+
+            while (_chunk < _set._chunkCount)
+            {
+                ref var chunk = ref _set._chunks[_chunk];
+                if (_index < chunk.Count)
+                {
+                    _current = chunk.Items[chunk.Start + _index];
+                    _index++;
+                    return true;
+                }
+
+                _chunk++;
+                _index = 0;
+            }
+
+            _current = default!;
+            return false;
+        }
+
+        /// Lets <c>foreach</c> run over <see cref="Skip"/>'s result.
+        public readonly Enumerator GetEnumerator() => this;
+    }
+}
+
+/// Ordinal string order for task IDs, as a struct so <see cref="SortedChunks{T, TComparer}"/> calls it directly.
+internal readonly struct OrdinalComparer : IComparer<string>
+{
+    public int Compare(string? x, string? y) => string.CompareOrdinal(x, y);
+}
+
+/// A type's own order (<see cref="IComparable{T}"/>), called without boxing.
+internal readonly struct ComparableComparer<T> : IComparer<T>
+    where T : IComparable<T>
+{
+    public int Compare(T? x, T? y) => x!.CompareTo(y!);
+}
