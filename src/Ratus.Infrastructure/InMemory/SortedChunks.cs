@@ -24,14 +24,16 @@ internal sealed class SortedChunks<T, TComparer>
     private const int MergeBelow = ChunkCapacity / 4;
 
     private Chunk[] _chunks = [];
+    private int _first;
     private int _chunkCount;
+    private T[]? _spare;
     private int _count;
     private int _version;
 
     public int Count => _count;
 
     /// The smallest element, or the default value when the set is empty (as SortedSet).
-    public T Min => _count == 0 ? default! : _chunks[0].Items[_chunks[0].Start];
+    public T Min => _count == 0 ? default! : At(0).Items[At(0).Start];
 
     /// The number of chunks, for tests of how full they are kept.
     internal int ChunkCount => _chunkCount;
@@ -45,14 +47,14 @@ internal sealed class SortedChunks<T, TComparer>
         }
 
         var c = FindChunk(item);
-        var i = _chunks[c].IndexOf(item);
+        var i = At(c).IndexOf(item);
         if (i >= 0)
         {
             return false;
         }
 
         i = ~i;
-        ref var chunk = ref _chunks[c];
+        ref var chunk = ref At(c);
         if (chunk.Count == chunk.Items.Length)
         {
             if (chunk.Items.Length < ChunkCapacity)
@@ -78,7 +80,7 @@ internal sealed class SortedChunks<T, TComparer>
                     i -= half;
                 }
 
-                chunk = ref _chunks[c];
+                chunk = ref At(c);
             }
         }
 
@@ -97,7 +99,7 @@ internal sealed class SortedChunks<T, TComparer>
         }
 
         var c = FindChunk(item);
-        ref var chunk = ref _chunks[c];
+        ref var chunk = ref At(c);
         var i = chunk.IndexOf(item);
         if (i < 0)
         {
@@ -129,7 +131,7 @@ internal sealed class SortedChunks<T, TComparer>
         var offset = 0;
         for (var c = 0; c < _chunkCount; c++)
         {
-            ref var chunk = ref _chunks[c];
+            ref var chunk = ref At(c);
             Array.Copy(chunk.Items, chunk.Start, array, offset, chunk.Count);
             offset += chunk.Count;
         }
@@ -144,9 +146,9 @@ internal sealed class SortedChunks<T, TComparer>
     {
         ArgumentOutOfRangeException.ThrowIfNegative(offset);
         var c = 0;
-        while (c < _chunkCount && offset >= _chunks[c].Count)
+        while (c < _chunkCount && offset >= At(c).Count)
         {
-            offset -= _chunks[c].Count;
+            offset -= At(c).Count;
             c++;
         }
 
@@ -161,7 +163,7 @@ internal sealed class SortedChunks<T, TComparer>
         T previous = default!;
         for (var c = 0; c < _chunkCount; c++)
         {
-            var chunk = _chunks[c];
+            var chunk = At(c);
             if (chunk.Count == 0 && _chunkCount > 1)
             {
                 throw new InvalidOperationException($"chunk {c} of {_chunkCount} is empty");
@@ -206,12 +208,12 @@ internal sealed class SortedChunks<T, TComparer>
     private int FindChunk(T item)
     {
         var last = _chunkCount - 1;
-        if (last == 0 || Compare(item, _chunks[0].Last) <= 0)
+        if (last == 0 || Compare(item, At(0).Last) <= 0)
         {
             return 0;
         }
 
-        if (Compare(item, _chunks[last - 1].Last) > 0)
+        if (Compare(item, At(last - 1).Last) > 0)
         {
             return last;
         }
@@ -220,7 +222,7 @@ internal sealed class SortedChunks<T, TComparer>
         while (low < high)
         {
             var middle = low + ((high - low) >> 1);
-            if (Compare(_chunks[middle].Last, item) < 0)
+            if (Compare(At(middle).Last, item) < 0)
             {
                 low = middle + 1;
             }
@@ -237,7 +239,7 @@ internal sealed class SortedChunks<T, TComparer>
 
     private void AddChunkWith(int index, T item)
     {
-        var items = new T[ChunkCapacity];
+        var items = NewChunkArray();
         items[0] = item;
         InsertChunk(index, new Chunk(items, 0, 1));
         _count++;
@@ -247,10 +249,10 @@ internal sealed class SortedChunks<T, TComparer>
     /// Moves the upper half of full chunk <paramref name="c"/> into a new chunk after it; returns the lower half's count.
     private int Split(int c)
     {
-        ref var chunk = ref _chunks[c];
+        ref var chunk = ref At(c);
         var half = chunk.Count / 2;
         var upper = chunk.Count - half;
-        var items = new T[ChunkCapacity];
+        var items = NewChunkArray();
         Array.Copy(chunk.Items, chunk.Start + half, items, 0, upper);
         Array.Clear(chunk.Items, chunk.Start + half, upper);
         chunk.Count = half;
@@ -262,11 +264,11 @@ internal sealed class SortedChunks<T, TComparer>
     /// first chunk is ever smaller than <see cref="ChunkCapacity"/>, and it grows to full size before a second exists.
     private void MergeWithNeighbour(int c)
     {
-        var previous = c > 0 ? _chunks[c - 1].Count : int.MaxValue;
-        var next = c < _chunkCount - 1 ? _chunks[c + 1].Count : int.MaxValue;
+        var previous = c > 0 ? At(c - 1).Count : int.MaxValue;
+        var next = c < _chunkCount - 1 ? At(c + 1).Count : int.MaxValue;
         var left = previous <= next ? c - 1 : c;
-        ref var a = ref _chunks[left];
-        ref var b = ref _chunks[left + 1];
+        ref var a = ref At(left);
+        ref var b = ref At(left + 1);
         var total = a.Count + b.Count;
         if (total <= a.Items.Length)
         {
@@ -277,26 +279,79 @@ internal sealed class SortedChunks<T, TComparer>
         }
     }
 
+    // The chunk array is a deque: chunks occupy [_first, _first + _chunkCount), and inserting or removing a chunk shifts
+    // the shorter side. A queue adds chunks at one end and drops them at the other; shifting every other chunk each
+    // time cost microseconds at a million elements.
     private void InsertChunk(int index, Chunk chunk)
     {
-        if (_chunkCount == _chunks.Length)
+        var frontShorter = index < _chunkCount - index;
+        if (frontShorter ? _first == 0 : _first + _chunkCount == _chunks.Length)
         {
-            var grown = new Chunk[Math.Max(4, _chunks.Length * 2)];
-            Array.Copy(_chunks, grown, _chunkCount);
-            _chunks = grown;
+            Recenter();
         }
 
-        Array.Copy(_chunks, index, _chunks, index + 1, _chunkCount - index);
-        _chunks[index] = chunk;
+        if (frontShorter)
+        {
+            Array.Copy(_chunks, _first, _chunks, _first - 1, index);
+            _first--;
+        }
+        else
+        {
+            Array.Copy(_chunks, _first + index, _chunks, _first + index + 1, _chunkCount - index);
+        }
+
+        At(index) = chunk;
         _chunkCount++;
     }
 
     private void RemoveChunk(int index)
     {
+        KeepSpare(At(index).Items);
+        if (index < _chunkCount - 1 - index)
+        {
+            Array.Copy(_chunks, _first, _chunks, _first + 1, index);
+            _chunks[_first] = default;
+            _first++;
+        }
+        else
+        {
+            Array.Copy(_chunks, _first + index + 1, _chunks, _first + index, _chunkCount - 1 - index);
+            _chunks[_first + _chunkCount - 1] = default;
+        }
+
         _chunkCount--;
-        Array.Copy(_chunks, index + 1, _chunks, index, _chunkCount - index);
-        _chunks[_chunkCount] = default;
     }
+
+    // Room on both sides of the chunks.
+    private void Recenter()
+    {
+        var capacity = Math.Max(8, (_chunkCount * 2) + 2);
+        var recentered = new Chunk[capacity];
+        var first = (capacity - _chunkCount) / 2;
+        Array.Copy(_chunks, _first, recentered, first, _chunkCount);
+        _chunks = recentered;
+        _first = first;
+    }
+
+    // One dropped full-size array is kept for the next new chunk: a queue that keeps opening and emptying a chunk at
+    // one end would otherwise allocate one per element.
+    private void KeepSpare(T[] items)
+    {
+        if (items.Length == ChunkCapacity)
+        {
+            Array.Clear(items);
+            _spare = items;
+        }
+    }
+
+    private T[] NewChunkArray()
+    {
+        var items = _spare ?? new T[ChunkCapacity];
+        _spare = null;
+        return items;
+    }
+
+    private ref Chunk At(int c) => ref _chunks[_first + c];
 
     private struct Chunk(T[] items, int start, int count)
     {
@@ -447,7 +502,7 @@ internal sealed class SortedChunks<T, TComparer>
 
             while (_chunk < _set._chunkCount)
             {
-                ref var chunk = ref _set._chunks[_chunk];
+                ref var chunk = ref _set.At(_chunk);
                 if (_index < chunk.Count)
                 {
                     _current = chunk.Items[chunk.Start + _index];

@@ -215,6 +215,42 @@ public sealed class SortedChunksTests
         }
     }
 
+    [Test]
+    public void FrontAndBackChurn_OnManyChunks_MatchesSortedSet()
+    {
+        // Tasks scheduled before a long deferred backlog: each is added below the minimum (opening a chunk at the
+        // front) and polled away again; meanwhile the back grows and shrinks. The chunk array shifts at both ends.
+        var set = new SortedChunks<TimeKey, ComparableComparer<TimeKey>>();
+        var oracle = new SortedSet<TimeKey>();
+        var random = new Random(11);
+        for (var i = 0; i < 40 * Capacity; i++)
+        {
+            set.Add(new TimeKey(1_000_000 + i, "b"));
+            oracle.Add(new TimeKey(1_000_000 + i, "b"));
+        }
+
+        var front = 999_999L;
+        var back = 1_000_000L + (40 * Capacity);
+        for (var step = 0; step < 20 * Capacity; step++)
+        {
+            var (key, add) = random.Next(4) switch
+            {
+                0 => (new TimeKey(front--, "f"), true),
+                1 => (new TimeKey(back++, "b"), true),
+                2 => (set.Min, false),
+                _ => (oracle.Max, false),
+            };
+            Assert.That(add ? set.Add(key) : set.Remove(key), Is.True);
+            Assert.That(add ? oracle.Add(key) : oracle.Remove(key), Is.True);
+            if (step % Capacity == 0)
+            {
+                AssertSame(set, oracle, random);
+            }
+        }
+
+        AssertSame(set, oracle, random);
+    }
+
     [TestCase(1, 300, 0.5)]
     [TestCase(2, 3000, 0.6)]
     [TestCase(3, 20000, 0.55)]
