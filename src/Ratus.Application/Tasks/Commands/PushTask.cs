@@ -10,7 +10,7 @@ public sealed record PushTaskCommand(TaskSubmission Task) : ICommand<UpdateResul
 
 public sealed class PushTaskCommandValidator : AbstractValidator<PushTaskCommand>
 {
-    public PushTaskCommandValidator() => RuleFor(c => c.Task).SetValidator(new TaskSubmissionValidator());
+    public PushTaskCommandValidator() => RuleFor(c => c.Task).TaskValid();
 }
 
 public sealed class PushTaskCommandHandler(ITaskRepository repository, TimeProvider time)

@@ -10,7 +10,7 @@ public sealed record UpsertTaskCommand(TaskSubmission Task) : ICommand<UpdateRes
 
 public sealed class UpsertTaskCommandValidator : AbstractValidator<UpsertTaskCommand>
 {
-    public UpsertTaskCommandValidator() => RuleFor(c => c.Task).SetValidator(new TaskSubmissionValidator());
+    public UpsertTaskCommandValidator() => RuleFor(c => c.Task).TaskValid();
 }
 
 public sealed class UpsertTaskCommandHandler(ITaskRepository repository, TimeProvider time)
