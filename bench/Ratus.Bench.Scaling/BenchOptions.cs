@@ -22,8 +22,9 @@ internal sealed record BenchOptions(bool Smoke, string? ServerDll, string? Outpu
     /// Poll+commit cycles before anything is measured, so that the server's JIT has reached its final tier.
     public int WarmupCycles => Smoke ? 150 : 4_000;
 
-    /// The least time the warm-up takes (tier-1 compilation runs in the background after a call-counting delay).
-    public TimeSpan WarmupMinimum => Smoke ? TimeSpan.Zero : TimeSpan.FromSeconds(3);
+    /// The least time the warm-up takes: tier-1 compilation runs in the background after a call-counting delay, and
+    /// the first ~10 s after start run slower code (docs/benchmarks.md; the targets are after ≥ 10 s).
+    public TimeSpan WarmupMinimum => Smoke ? TimeSpan.Zero : TimeSpan.FromSeconds(10);
 
     /// Poll+commit cycles on the loaded backlog before sampling it (not recorded).
     public int SettleCycles => Smoke ? 50 : 500;
