@@ -14,11 +14,11 @@ public sealed class WireBodyBinder(IOptions<ServerOptions> options) : IModelBind
     {
         var request = bindingContext.HttpContext.Request;
         var modelType = bindingContext.ModelType;
-        var model = await RequestBody.ReadAsync(request, options.Value.MaxBodySize, body => Read(modelType, body, request.Query));
+        var model = await RequestBody.ReadAsync(request, options.Value.MaxBodySize, body => Read(modelType, body, request));
         bindingContext.Result = ModelBindingResult.Success(model);
     }
 
-    private static object Read(Type modelType, ReadOnlySpan<byte> body, IQueryCollection query)
+    private static object Read(Type modelType, ReadOnlySpan<byte> body, HttpRequest request)
     {
         if (!Utf8.IsValid(body))
         {
@@ -30,7 +30,7 @@ public sealed class WireBodyBinder(IOptions<ServerOptions> options) : IModelBind
         {
             var t when t == typeof(TaskDraft) => empty ? throw MissingBody() : WireReader.ReadTask(body),
             var t when t == typeof(IReadOnlyList<TaskDraft>) => empty ? throw MissingBody() : WireReader.ReadTasks(body),
-            var t when t == typeof(PromiseDraft) => PromiseQuery.Merge(empty ? PromiseDraft.Empty : WireReader.ReadPromise(body), query),
+            var t when t == typeof(PromiseDraft) => PromiseQuery.Merge(empty ? PromiseDraft.Empty : WireReader.ReadPromise(body), request.Query),
             var t when t == typeof(CommitDraft) => empty ? CommitDraft.Empty : WireReader.ReadCommit(body),
             var t => throw new InvalidOperationException($"No wire reader for {t}."),
         };

@@ -17,6 +17,9 @@ public static class RatusHostBuilderExtensions
         ["Logging:LogLevel:Default"] = "Information",
         ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
         ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Warning",
+        // This category only logs each request's start and end (Information); enabled at any level, it also opens a
+        // log scope per request that nothing prints (≈ 4 % of a push's allocations).
+        ["Logging:LogLevel:Microsoft.AspNetCore.Hosting.Diagnostics"] = "None",
         ["Logging:LogLevel:Ratus"] = "Information",
         // The host logs a failed start as an Error with the whole stack; RunRatusAsync logs the reason on one line.
         // A faulted background service is still reported: the host logs that at Critical.

@@ -37,8 +37,11 @@ public sealed class RatusHostBuilderExtensionsTests
         var loggers = app.Services.GetRequiredService<ILoggerFactory>();
         Assert.Multiple(() =>
         {
-            Assert.That(loggers.CreateLogger("Microsoft.AspNetCore.Hosting.Diagnostics").IsEnabled(LogLevel.Information), Is.False);
-            Assert.That(loggers.CreateLogger("Microsoft.AspNetCore.Hosting.Diagnostics").IsEnabled(LogLevel.Warning), Is.True);
+            // Off entirely: enabled at any level, hosting opens a log scope per request.
+            Assert.That(loggers.CreateLogger("Microsoft.AspNetCore.Hosting.Diagnostics").IsEnabled(LogLevel.Critical), Is.False);
+            // Kestrel still reports what goes wrong with a connection or an unhandled exception.
+            Assert.That(loggers.CreateLogger("Microsoft.AspNetCore.Server.Kestrel").IsEnabled(LogLevel.Information), Is.False);
+            Assert.That(loggers.CreateLogger("Microsoft.AspNetCore.Server.Kestrel").IsEnabled(LogLevel.Warning), Is.True);
             Assert.That(loggers.CreateLogger("Ratus.Api").IsEnabled(LogLevel.Information), Is.True);
         });
     }
