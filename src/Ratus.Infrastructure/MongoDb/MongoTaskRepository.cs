@@ -36,6 +36,10 @@ public sealed class MongoTaskRepository(
     // The readiness ping must answer well within a probe's timeout.
     private static readonly TimeSpan PingTimeout = TimeSpan.FromSeconds(2);
 
+    // How often a poll recovers expired promises itself (spec D3), on top of the chore's recovery loop: recovering
+    // before every poll cost a second round trip per poll; once per interval keeps D3 on a node whose chore is off.
+    private static readonly TimeSpan PollRecoveryInterval = TimeSpan.FromMilliseconds(250);
+
     private readonly MongoDbOptions _options = options.Value;
     private readonly IMongoCollection<BsonDocument> _collection =
         client.GetDatabase(options.Value.Database).GetCollection<BsonDocument>(options.Value.Collection);
@@ -45,6 +49,7 @@ public sealed class MongoTaskRepository(
     private volatile bool _indexesPending;
     private volatile bool _hintPoll;
     private int _fallbacks = options.Value.DisableAtomicPoll ? (int)Operations.Poll : 0;
+    private long _nextPollRecovery;
 
     [Flags]
     internal enum Operations
@@ -348,7 +353,11 @@ public sealed class MongoTaskRepository(
         }
 
         // D3: expired promises become claimable before the background recovery comes round.
-        await RecoverExpiredAsync(cancellationToken);
+        if (PollRecoveryDue())
+        {
+            await RecoverExpiredAsync(cancellationToken);
+        }
+
         return await WithFallbackAsync(
             Operations.Poll,
             () => PollAtomicAsync(topic, promise, cancellationToken),
@@ -429,6 +438,14 @@ public sealed class MongoTaskRepository(
     };
 
     private DateTime Now() => timeProvider.GetUtcNow().UtcDateTime;
+
+    // True for one poll per PollRecoveryInterval on this node.
+    private bool PollRecoveryDue()
+    {
+        var now = Now().Ticks;
+        var due = Interlocked.Read(ref _nextPollRecovery);
+        return now >= due && Interlocked.CompareExchange(ref _nextPollRecovery, now + PollRecoveryInterval.Ticks, due) == due;
+    }
 
     private async Task EnsureIndexesAsync(CancellationToken cancellationToken)
     {

@@ -95,6 +95,32 @@ public sealed class MongoTaskRepositoryTests(bool fallback) : TaskRepositoryCont
             ? ttl.ToInt32()
             : null;
 
+    // D3 without a recovery query per poll: a poll recovers expired claims at most once per 250 ms of this node's
+    // clock; the chore's recovery loop does the rest.
+    [Test]
+    public async Task PollTaskAsync_RecoversExpiredClaims_AtMostOncePer250Milliseconds()
+    {
+        await Repository.InsertTaskAsync(NewTask("1"), None);
+        await Repository.PollTaskAsync("test", ClaimFor(TimeSpan.FromSeconds(1)), None); // recovers nothing, claims 1
+        Time.Advance(TimeSpan.FromSeconds(2));
+        var reclaimed = await Repository.PollTaskAsync("test", ClaimFor(TimeSpan.FromMilliseconds(100)), None);
+        Time.Advance(TimeSpan.FromMilliseconds(200));
+
+        // Expired 100 ms ago, but the last recovery by a poll was 200 ms ago.
+        Assert.ThrowsAsync<NotFoundException>(async () => await Repository.PollTaskAsync("test", ClaimFor(TimeSpan.FromSeconds(1)), None));
+        Time.Advance(TimeSpan.FromMilliseconds(50));
+        var again = await Repository.PollTaskAsync("test", ClaimFor(TimeSpan.FromSeconds(1)), None);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(reclaimed.Id, Is.EqualTo("1"));
+            Assert.That(again.Id, Is.EqualTo("1"));
+            Assert.That(Recoveries.ByTopic["test"], Is.EqualTo(2));
+        }
+    }
+
+    private Promise ClaimFor(TimeSpan timeout) => Wildcard(Time.GetUtcNow().UtcDateTime + timeout);
+
     // §7.9 (64): indexes
 
     [Test]
