@@ -82,7 +82,7 @@ public class ApplicationBenchmarks
     [Benchmark(Description = "poll + commit")]
     public async ValueTask<TaskState> PollCommit()
     {
-        var claimed = await _sender.Send(new MakePromiseCommand(_topic, null, _promise), CancellationToken.None);
+        var claimed = (await _sender.Send(new MakePromiseCommand(_topic, null, _promise), CancellationToken.None))!;
         var commit = new CommitDraft { Nonce = claimed.Nonce, State = (int)TaskState.Pending, Scheduled = Fixture.Scheduled(_tail++) };
         var committed = await _sender.Send(new CommitTaskCommand(claimed.Id, commit), CancellationToken.None);
         return committed.State;

@@ -57,7 +57,7 @@ public class EngineBenchmarks
     [Benchmark(Description = "poll + commit")]
     public async ValueTask<TaskState> PollCommit()
     {
-        var claimed = await _engine.PollTaskAsync(_topic, _promise, CancellationToken.None);
+        var claimed = (await _engine.TryPollTaskAsync(_topic, _promise, CancellationToken.None))!;
         var commit = new Commit { Nonce = claimed.Nonce, State = TaskState.Pending, Scheduled = Fixture.Scheduled(_tail++) };
         var committed = await _engine.CommitTaskAsync(claimed.Id, commit, CancellationToken.None);
         return committed.State;

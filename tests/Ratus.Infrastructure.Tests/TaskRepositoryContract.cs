@@ -122,6 +122,22 @@ public abstract class TaskRepositoryContract
         Assert.ThrowsAsync<NotFoundException>(async () => await Repository.PollTaskAsync("test", Wildcard(), None));
 
     [Test]
+    public async Task TryPollTaskAsync_NothingDue_NullWithoutThrowing()
+    {
+        await Repository.InsertTasksAsync([NewTask("later") with { Scheduled = Now.AddMinutes(1) }, NewTask("other", "elsewhere")], None);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(await Repository.TryPollTaskAsync("test", Wildcard(), None), Is.Null);
+            Assert.That(await Repository.TryPollTaskAsync("empty", Wildcard(), None), Is.Null);
+            Assert.That((await Repository.TryPollTaskAsync("elsewhere", Wildcard(), None))?.Id, Is.EqualTo("other"));
+            Assert.ThrowsAsync<NotFoundException>(
+                async () => await Repository.TryPollTaskAsync("test", Wildcard() with { Id = "missing" }, None),
+                "a promise that names a task is a claim by ID");
+        }
+    }
+
+    [Test]
     public void CommitTaskAsync_BlankState_ThrowsNotFound() =>
         Assert.ThrowsAsync<NotFoundException>(async () => await Repository.CommitTaskAsync("foo", new Commit(), None));
 

@@ -1,5 +1,7 @@
+using Microsoft.AspNetCore.Mvc;
 using Ratus.Api.Json;
 using Ratus.Domain.Common;
+using Ratus.Domain.Errors;
 using Ratus.Domain.Promises;
 using Ratus.Domain.Tasks;
 using Ratus.Domain.Topics;
@@ -8,7 +10,16 @@ namespace Ratus.Api.Contracts;
 
 public static class WireResults
 {
+    private static readonly WireResult<string> NothingDue = new(
+        new NotFoundException().Message,
+        static (writer, message) => WireWriter.WriteError(writer, StatusCodes.Status404NotFound, message),
+        StatusCodes.Status404NotFound);
+
     public static WireResult<RatusTask> ToResource(this RatusTask task) => new(task, WireWriter.WriteTask);
+
+    // A poll with nothing due: the 404 envelope the error middleware would write for a NotFoundException, without one.
+    public static IActionResult ToResourceOrNotFound(this RatusTask? task) =>
+        task is not null ? task.ToResource() : NothingDue;
 
     public static WireResult<IReadOnlyList<RatusTask>> ToResource(this IReadOnlyList<RatusTask> tasks) => new(tasks, WireWriter.WriteTasks);
 

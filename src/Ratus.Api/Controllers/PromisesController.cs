@@ -28,7 +28,7 @@ public sealed class PromisesController(ISender sender) : ControllerBase
     [ProducesResponseType<ErrorResource>(StatusCodes.Status400BadRequest)]
     [ProducesResponseType<ErrorResource>(StatusCodes.Status404NotFound)]
     public async Task<IActionResult> Poll(string? topic, [WireBody] PromiseDraft promise, CancellationToken ct) =>
-        (await sender.Send(new MakePromiseCommand(topic ?? "", null, promise), ct)).ToResource();
+        (await sender.Send(new MakePromiseCommand(topic ?? "", null, promise), ct)).ToResourceOrNotFound();
 
     /// <summary>Releases every promise of the topic: its active tasks go back to pending.</summary>
     [HttpDelete(ApiRoutes.Promises)]
@@ -51,7 +51,7 @@ public sealed class PromisesController(ISender sender) : ControllerBase
     [ProducesResponseType<ErrorResource>(StatusCodes.Status404NotFound)]
     [ProducesResponseType<ErrorResource>(StatusCodes.Status409Conflict)]
     public async Task<IActionResult> Insert(string? topic, string? id, [WireBody] PromiseDraft promise, CancellationToken ct) =>
-        (await sender.Send(new MakePromiseCommand(topic ?? "", id ?? "", promise), ct)).ToResource();
+        (await sender.Send(new MakePromiseCommand(topic ?? "", id ?? "", promise), ct)).ToResourceOrNotFound();
 
     /// <summary>Claims a task by ID in any state, replacing an existing claim.</summary>
     [HttpPut(ApiRoutes.Promise)]
@@ -60,7 +60,7 @@ public sealed class PromisesController(ISender sender) : ControllerBase
     [ProducesResponseType<ErrorResource>(StatusCodes.Status400BadRequest)]
     [ProducesResponseType<ErrorResource>(StatusCodes.Status404NotFound)]
     public async Task<IActionResult> Upsert(string? topic, string? id, [WireBody] PromiseDraft promise, CancellationToken ct) =>
-        (await sender.Send(new MakePromiseCommand(topic ?? "", id ?? "", promise, AnyState: true), ct)).ToResource();
+        (await sender.Send(new MakePromiseCommand(topic ?? "", id ?? "", promise, AnyState: true), ct)).ToResourceOrNotFound();
 
     /// <summary>Releases the promise on a task: an active task goes back to pending.</summary>
     [HttpDelete(ApiRoutes.Promise)]

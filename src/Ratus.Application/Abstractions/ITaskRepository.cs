@@ -64,8 +64,10 @@ public interface ITaskRepository
 
     ValueTask<IReadOnlyList<Promise>> ListPromisesAsync(string topic, int limit, int offset, CancellationToken cancellationToken);
 
-    // Claims the pending task of <paramref name="topic"/> with the earliest scheduled time that is due.
-    ValueTask<RatusTask> PollTaskAsync(string topic, Promise promise, CancellationToken cancellationToken);
+    // Claims the pending task of <paramref name="topic"/> with the earliest scheduled time that is due; null when none
+    // is. Nothing due is a consumer's everyday answer, not an error, so this path throws nothing (an exception doubled
+    // its cost). A promise that names a task is a claim by ID and throws as InsertPromiseAsync does.
+    ValueTask<RatusTask?> TryPollTaskAsync(string topic, Promise promise, CancellationToken cancellationToken);
 
     ValueTask<DeleteResult> DeletePromisesAsync(string topic, CancellationToken cancellationToken);
 

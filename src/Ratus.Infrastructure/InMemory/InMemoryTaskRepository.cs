@@ -397,14 +397,14 @@ public sealed class InMemoryTaskRepository(
         }
     }
 
-    public ValueTask<RatusTask> PollTaskAsync(string topic, Promise promise, CancellationToken cancellationToken)
+    public ValueTask<RatusTask?> TryPollTaskAsync(string topic, Promise promise, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(topic);
         ArgumentNullException.ThrowIfNull(promise);
         if (!string.IsNullOrEmpty(promise.Id))
         {
             // A wildcard promise that names a task is a claim by ID, whatever the topic (spec §2.4).
-            return InsertPromiseAsync(promise, cancellationToken);
+            return AsNullable(InsertPromiseAsync(promise, cancellationToken));
         }
 
         lock (_gate)
@@ -415,10 +415,10 @@ public sealed class InMemoryTaskRepository(
             RecoverExpired(now);
             if (!_topics.TryGetValue(topic, out var index) || FindDue(index, now) is not { } task)
             {
-                throw new NotFoundException();
+                return ValueTask.FromResult<RatusTask?>(null);
             }
 
-            return Durable(Claim(task, promise, now));
+            return AsNullable(Durable(Claim(task, promise, now)));
         }
     }
 
@@ -515,6 +515,13 @@ public sealed class InMemoryTaskRepository(
             await wait.ConfigureAwait(false);
             return result;
         }
+    }
+
+    private static ValueTask<RatusTask?> AsNullable(ValueTask<RatusTask> claim)
+    {
+        return claim.IsCompletedSuccessfully ? ValueTask.FromResult<RatusTask?>(claim.Result) : Await(claim);
+
+        static async ValueTask<RatusTask?> Await(ValueTask<RatusTask> claim) => await claim.ConfigureAwait(false);
     }
 
     private static void CheckPage(int limit, int offset)

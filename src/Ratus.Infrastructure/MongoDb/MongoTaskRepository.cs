@@ -342,7 +342,7 @@ public sealed class MongoTaskRepository(
         return [.. documents.Select(d => ToPromise(FromBson(d)))];
     }
 
-    public async ValueTask<RatusTask> PollTaskAsync(string topic, Promise promise, CancellationToken cancellationToken)
+    public async ValueTask<RatusTask?> TryPollTaskAsync(string topic, Promise promise, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(topic);
         ArgumentNullException.ThrowIfNull(promise);
@@ -526,7 +526,7 @@ public sealed class MongoTaskRepository(
 
     // Atomic paths
 
-    private async Task<RatusTask> PollAtomicAsync(string topic, Promise promise, CancellationToken cancellationToken)
+    private async Task<RatusTask?> PollAtomicAsync(string topic, Promise promise, CancellationToken cancellationToken)
     {
         var options = new FindOneAndUpdateOptions<BsonDocument>
         {
@@ -535,7 +535,7 @@ public sealed class MongoTaskRepository(
             Hint = _hintPoll ? new BsonString(MongoIndexes.TopicScheduled) : null,
         };
         var document = await _collection.FindOneAndUpdateAsync(DueIn(topic), Claim(promise, Now(), Domain.Tasks.Nonce.Generate()), options, cancellationToken);
-        return document is not null ? FromBson(document) : throw new NotFoundException();
+        return document is not null ? FromBson(document) : null;
     }
 
     private async Task<RatusTask> InsertPromiseAtomicAsync(Promise promise, CancellationToken cancellationToken)
@@ -612,14 +612,18 @@ public sealed class MongoTaskRepository(
 
     // Fallback paths (spec §3.11): peek, then update only if the document is unchanged.
 
-    private async Task<RatusTask> PollFallbackAsync(string topic, Promise promise, CancellationToken cancellationToken)
+    private async Task<RatusTask?> PollFallbackAsync(string topic, Promise promise, CancellationToken cancellationToken)
     {
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
             var now = Now();
-            var peeked = await _collection.Find(DueIn(topic)).Sort(PollOrder).Limit(1).FirstOrDefaultAsync(cancellationToken)
-                ?? throw new NotFoundException();
+            var peeked = await _collection.Find(DueIn(topic)).Sort(PollOrder).Limit(1).FirstOrDefaultAsync(cancellationToken);
+            if (peeked is null)
+            {
+                return null;
+            }
+
             var task = FromBson(peeked);
             if (await TryClaimUnchangedAsync(task, promise, now, cancellationToken) is { } claimed)
             {

@@ -27,7 +27,7 @@ public sealed class MakePromiseTests
     [Test]
     public async Task Send_NoDeadlineOrTimeout_DefaultsToTenMinutes()
     {
-        var task = await _app.Sender.Send(new MakePromiseCommand("test", null, PromiseDraft.Empty));
+        var task = (await _app.Sender.Send(new MakePromiseCommand("test", null, PromiseDraft.Empty)))!;
 
         using (Assert.EnterMultipleScope())
         {
@@ -41,7 +41,7 @@ public sealed class MakePromiseTests
     public async Task Send_DeadlineAndTimeout_DeadlineWins()
     {
         var deadline = _app.Now.AddHours(2);
-        var task = await _app.Sender.Send(new MakePromiseCommand("test", "1", new PromiseDraft { Deadline = deadline, Timeout = "foo" }));
+        var task = (await _app.Sender.Send(new MakePromiseCommand("test", "1", new PromiseDraft { Deadline = deadline, Timeout = "foo" })))!;
 
         Assert.That(task.Deadline, Is.EqualTo(deadline));
     }
@@ -57,6 +57,10 @@ public sealed class MakePromiseTests
             Throws.TypeOf<BadRequestException>().With.Message.Contains("invalid duration"));
 
     [Test]
+    public async Task Send_NothingDue_ReturnsNull() =>
+        Assert.That(await _app.Sender.Send(new MakePromiseCommand("nothing-here", null, PromiseDraft.Empty)), Is.Null);
+
+    [Test]
     public async Task Send_WildcardWithBodyId_ClaimsByIdAndConflictsWhenNotPending()
     {
         await _app.Sender.Send(new MakePromiseCommand("elsewhere", null, new PromiseDraft { Id = "1" }));
@@ -68,8 +72,8 @@ public sealed class MakePromiseTests
     [Test]
     public async Task Send_AnyState_ReclaimsActiveTaskWithNewNonce()
     {
-        var first = await _app.Sender.Send(new MakePromiseCommand("test", "1", PromiseDraft.Empty));
-        var second = await _app.Sender.Send(new MakePromiseCommand("test", "1", new PromiseDraft { Consumer = "b" }, AnyState: true));
+        var first = (await _app.Sender.Send(new MakePromiseCommand("test", "1", PromiseDraft.Empty)))!;
+        var second = (await _app.Sender.Send(new MakePromiseCommand("test", "1", new PromiseDraft { Consumer = "b" }, AnyState: true)))!;
 
         using (Assert.EnterMultipleScope())
         {

@@ -105,7 +105,7 @@ internal sealed class CountingTaskRepository : ITaskRepository
     public ValueTask<IReadOnlyList<Promise>> ListPromisesAsync(string topic, int limit, int offset, CancellationToken cancellationToken) =>
         throw new NotSupportedException();
 
-    public ValueTask<RatusTask> PollTaskAsync(string topic, Promise promise, CancellationToken cancellationToken) =>
+    public ValueTask<RatusTask?> TryPollTaskAsync(string topic, Promise promise, CancellationToken cancellationToken) =>
         throw new NotSupportedException();
 
     public ValueTask<DeleteResult> DeletePromisesAsync(string topic, CancellationToken cancellationToken) =>

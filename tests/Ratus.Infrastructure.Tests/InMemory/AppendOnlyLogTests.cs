@@ -1,6 +1,7 @@
 using System.Text;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
+using Ratus.Application.Abstractions;
 using Ratus.Domain.Commits;
 using Ratus.Domain.Errors;
 using Ratus.Domain.Promises;

@@ -8,10 +8,10 @@ using Ratus.Domain.Time;
 
 namespace Ratus.Application.Promises.Commands;
 
-// Claims a task. Without an ID it polls the topic for the next due task; with one it claims that task,
-// only if pending unless <see cref="AnyState"/> (PUT) re-claims it whatever its state.
+// Claims a task. Without an ID it polls the topic for the next due task (null when nothing is due); with one it claims
+// that task, only if pending unless <see cref="AnyState"/> (PUT) re-claims it whatever its state.
 public sealed record MakePromiseCommand(string Topic, string? PathId, PromiseDraft Promise, bool AnyState = false)
-    : ICommand<RatusTask>
+    : ICommand<RatusTask?>
 {
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromMinutes(10);
 
@@ -34,9 +34,9 @@ public sealed class MakePromiseCommandValidator : AbstractValidator<MakePromiseC
 }
 
 public sealed class MakePromiseCommandHandler(ITaskRepository repository, TimeProvider time)
-    : ICommandHandler<MakePromiseCommand, RatusTask>
+    : ICommandHandler<MakePromiseCommand, RatusTask?>
 {
-    public ValueTask<RatusTask> Handle(MakePromiseCommand command, CancellationToken cancellationToken)
+    public async ValueTask<RatusTask?> Handle(MakePromiseCommand command, CancellationToken cancellationToken)
     {
         var draft = command.Promise;
         var deadline = draft.Deadline ?? time.GetUtcNow().UtcDateTime + (string.IsNullOrEmpty(draft.Timeout)
@@ -46,11 +46,11 @@ public sealed class MakePromiseCommandHandler(ITaskRepository repository, TimePr
 
         if (promise.Id.Length == 0)
         {
-            return repository.PollTaskAsync(command.Topic, promise, cancellationToken);
+            return await repository.TryPollTaskAsync(command.Topic, promise, cancellationToken);
         }
 
         return command.AnyState
-            ? repository.UpsertPromiseAsync(promise, cancellationToken)
-            : repository.InsertPromiseAsync(promise, cancellationToken);
+            ? await repository.UpsertPromiseAsync(promise, cancellationToken)
+            : await repository.InsertPromiseAsync(promise, cancellationToken);
     }
 }
