@@ -35,6 +35,69 @@ public sealed class WireFormatTests : ApiTestBase
         await AssertExactAsync(await client.SendAsync("POST", $"/v1/topics/t/tasks/{id}", "{}"), HttpStatusCode.Created, """{"created":1,"updated":0}""");
     }
 
+    // The body is parsed where it arrived when it came in one piece, and gathered first when it came in several.
+    [Test]
+    public async Task BodyInManySmallChunks_IsReadWhole()
+    {
+        var ids = Enumerable.Range(0, 100).Select(_ => Unique("chunk")).ToArray();
+        var payload = $$"""{"text":"{{new string('é', 100)}}","n":[1,2.50,3e2]}""";
+        var body = $$"""{"data":[{{string.Join(",", ids.Select(id => $$"""{"_id":"{{id}}","payload":{{payload}}}"""))}}]}""";
+        using var content = new StreamContent(new TrickleStream(System.Text.Encoding.UTF8.GetBytes(body), 7));
+        content.Headers.ContentType = new("application/json");
+
+        var response = await Client.PostAsync("/v1/topics/chunks/tasks", content);
+
+        await AssertExactAsync(response, HttpStatusCode.Created, """{"created":100,"updated":0}""");
+        var task = await (await Client.SendAsync("GET", $"/v1/topics//tasks/{ids[^1]}")).JsonAsync();
+        Assert.That(task.GetProperty("payload").GetRawText(), Is.EqualTo(payload));
+    }
+
+    [Test]
+    public async Task BodyOverTheLimit_WithoutAContentLength_Is413()
+    {
+        await using var factory = new RatusApiFactory(new Dictionary<string, string?> { ["Server:MaxBodySize"] = "64" });
+        using var client = factory.CreateRawClient();
+        var id = Unique("id");
+        using var content = new StreamContent(new TrickleStream(System.Text.Encoding.UTF8.GetBytes($$"""{"payload":"{{new string('x', 100)}}"}"""), 7));
+
+        await AssertErrorAsync(await client.PostAsync($"/v1/topics/t/tasks/{id}", content), HttpStatusCode.RequestEntityTooLarge);
+        await AssertErrorAsync(await client.SendAsync("GET", $"/v1/topics//tasks/{id}"), HttpStatusCode.NotFound, "not found");
+    }
+
+    // A request body without a length, handed over a few bytes per read.
+    private sealed class TrickleStream(byte[] bytes, int piece) : Stream
+    {
+        private int _position;
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => throw new NotSupportedException();
+
+        public override long Position { get => _position; set => throw new NotSupportedException(); }
+
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            var n = Math.Min(Math.Min(count, piece), bytes.Length - _position);
+            Array.Copy(bytes, _position, buffer, offset, n);
+            _position += n;
+            return n;
+        }
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    }
+
     [Test]
     public async Task NonceAndStateAreAlwaysPresent_DeferAndTimeoutNeverReturned()
     {
