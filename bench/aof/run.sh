@@ -20,9 +20,11 @@ for mode in off no everysec always; do
   dotnet "$DLL" "${args[@]}" >"$DIR/$mode.log" 2>&1 &
   PID=$!
   for _ in $(seq 100); do curl -sf "http://127.0.0.1:$PORT/v1/livez" >/dev/null && break; sleep 0.1; done
-  wrk -t2 -c"$CONNECTIONS" -d"${WARMUP_SECONDS}s" -s bench/aof/push.lua "http://127.0.0.1:$PORT" >/dev/null
-  wrk -t2 -c"$CONNECTIONS" -d"${SECONDS_PER_RUN}s" -s bench/aof/push.lua "http://127.0.0.1:$PORT" >"$DIR/push.out"
-  wrk -t2 -c"$CONNECTIONS" -d"${CLAIM_SECONDS}s" -s bench/aof/claim-commit.lua "http://127.0.0.1:$PORT" >"$DIR/pc.out"
+  # The HTTP benchmark's scripts: push with IDs unique per tag and thread, claim + complete (commit with the nonce).
+  tag="aof-$mode-$$"
+  wrk -t2 -c"$CONNECTIONS" -d"${WARMUP_SECONDS}s" -s bench/http/push.lua "http://127.0.0.1:$PORT" -- "$tag-w" bench >/dev/null
+  wrk -t2 -c"$CONNECTIONS" -d"${SECONDS_PER_RUN}s" -s bench/http/push.lua "http://127.0.0.1:$PORT" -- "$tag-p" bench >"$DIR/push.out"
+  wrk -t2 -c"$CONNECTIONS" -d"${CLAIM_SECONDS}s" -s bench/http/cycle.lua "http://127.0.0.1:$PORT" -- "$tag-c" bench complete >"$DIR/pc.out"
   push=$(awk '/Requests\/sec/ {print $2}' "$DIR/push.out")
   pc=$(awk '/Requests\/sec/ {print $2}' "$DIR/pc.out")
   left=$(cat "$DIR/push.out" "$DIR/pc.out" | awk '/Non-2xx/ {n += $5} END {print n + 0}')
