@@ -551,15 +551,12 @@ internal sealed class AppendOnlyLog : ITaskJournal, IDisposable
             {
                 try
                 {
-                    FlushRound(forceSync: false);
+                    compaction = GroupRound(timedSync: true);
                 }
-                catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+                catch (IOException)
                 {
-                    Fail(exception);
-                    return;
+                    return; // the log has failed: every waiter has been told
                 }
-
-                compaction = CompactionDue();
             }
 
             compaction?.Invoke();
@@ -577,13 +574,7 @@ internal sealed class AppendOnlyLog : ITaskJournal, IDisposable
         Action? compaction;
         try
         {
-            FlushRound(forceSync: false, timedSync: false);
-            compaction = CompactionDue();
-        }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
-        {
-            Fail(exception);
-            throw new IOException($"memdb append-only log '{_path}' failed", exception);
+            compaction = GroupRound(timedSync: false);
         }
         finally
         {
@@ -597,9 +588,20 @@ internal sealed class AppendOnlyLog : ITaskJournal, IDisposable
         }
     }
 
-    // Under _fileGate: the compaction callback to raise (once per generation) when the log outgrew its limit.
-    private Action? CompactionDue()
+    // Under _fileGate, for the flusher and for inline writers alike: one flush round, then the compaction callback to
+    // raise (once per generation) when the log outgrew its limit. A write failure fails the log for good.
+    private Action? GroupRound(bool timedSync)
     {
+        try
+        {
+            FlushRound(forceSync: false, timedSync);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            Fail(exception);
+            throw new IOException($"memdb append-only log '{_path}' failed", exception);
+        }
+
         if (_maxSize <= 0 || _size <= _maxSize || _compactionRequested)
         {
             return null;
