@@ -12,13 +12,6 @@ public static class Rfc3339
     private const int RoundTripLength = 28;
     private const int FractionStart = 19;
 
-    public static string Format(DateTime utc)
-    {
-        Span<byte> text = stackalloc byte[RoundTripLength];
-        TryFormat(utc, text, out var written);
-        return System.Text.Encoding.ASCII.GetString(text[..written]);
-    }
-
     /// Writes yyyy-MM-ddTHH:mm:ss[.fraction]Z with the fraction's trailing zeros (and a bare dot) trimmed.
     public static bool TryFormat(DateTime utc, Span<byte> destination, out int written)
     {
