@@ -1,12 +1,12 @@
 using System.Text;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
-using Ratus.Application.Abstractions;
 using Ratus.Domain.Commits;
 using Ratus.Domain.Errors;
 using Ratus.Domain.Promises;
 using Ratus.Domain.Tasks;
 using Ratus.Infrastructure.InMemory;
+using Ratus.Infrastructure.Tests.Support;
 
 namespace Ratus.Infrastructure.Tests.InMemory;
 

@@ -8,6 +8,7 @@ using Ratus.Domain.Promises;
 using Ratus.Domain.Tasks;
 using Ratus.Infrastructure.InMemory;
 using static Ratus.Infrastructure.Tests.Support.Payloads;
+using Ratus.Infrastructure.Tests.Support;
 
 namespace Ratus.Infrastructure.Tests.InMemory;
 
