@@ -42,6 +42,8 @@ public sealed class RouteTable
             .Select(s => s.StartsWith('{') ? ((string?)null, (string?)s[1..^1]) : (s, null))
             .ToArray();
 
+        private readonly int _parameterCount = text.Count(c => c == '{');
+
         public string Text { get; } = text;
 
         public bool Matches(ReadOnlySpan<char> path, ReadOnlySpan<Range> segments)
@@ -64,13 +66,7 @@ public sealed class RouteTable
 
         public KeyValuePair<string, string>[] Values(ReadOnlySpan<char> path, ReadOnlySpan<Range> segments)
         {
-            var count = 0;
-            foreach (var (_, parameter) in _segments)
-            {
-                count += parameter is null ? 0 : 1;
-            }
-
-            var values = new KeyValuePair<string, string>[count];
+            var values = new KeyValuePair<string, string>[_parameterCount];
             for (int i = 0, v = 0; i < segments.Length; i++)
             {
                 if (_segments[i].Parameter is { } parameter)
