@@ -8,7 +8,7 @@ namespace Ratus.Samples.Tests;
 [NonParallelizable]
 public sealed partial class ReadmeSnippetsTests
 {
-    private static readonly string Root = FindRoot();
+    private static readonly string Root = RepositoryRoot.Path;
 
     [Test]
     public void Readme_ShowsEverySnippetVerbatimInACodeBlock()
@@ -101,19 +101,6 @@ public sealed partial class ReadmeSnippetsTests
         var lines = code.Split('\n');
         var indent = lines.Where(l => l.Trim().Length > 0).Min(l => l.Length - l.TrimStart().Length);
         return string.Join('\n', lines.Select(l => l.Length >= indent ? l[indent..] : l.TrimStart()));
-    }
-
-    private static string FindRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Ratus.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("Ratus.sln not found above " + AppContext.BaseDirectory);
     }
 
     [GeneratedRegex(@"^[ \t]*// snippet: (?<name>\S+)\n(?<code>.*?)\n[ \t]*// end snippet", RegexOptions.Multiline | RegexOptions.Singleline)]
