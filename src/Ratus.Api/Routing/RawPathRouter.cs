@@ -66,10 +66,11 @@ public sealed class RawPathRouter(RequestDelegate next, EndpointDataSource endpo
     private async Task InvokeMeasuredAsync(HttpContext context, RouteMatch match)
     {
         var started = Stopwatch.GetTimestamp();
+        var found = RequestTopic.Open();
         try
         {
             await next(context);
-            Record(context, match, started, context.Response.StatusCode);
+            Record(context, match, found, started, context.Response.StatusCode);
         }
         catch (Exception exception)
         {
@@ -77,14 +78,16 @@ public sealed class RawPathRouter(RequestDelegate next, EndpointDataSource endpo
             var status = context.Response.HasStarted
                 ? context.Response.StatusCode
                 : ErrorEnvelopeMiddleware.Describe(exception, context).Code;
-            Record(context, match, started, status);
+            Record(context, match, found, started, status);
             throw;
         }
     }
 
-    private void Record(HttpContext context, RouteMatch match, long started, int status)
+    // The topic label is the topic of the task the request concerned, where the handler found one (README, Metrics),
+    // else the path's.
+    private void Record(HttpContext context, RouteMatch match, RequestTopic found, long started, int status)
     {
-        var topic = Array.Find(match.Values, v => v.Key == "topic").Value ?? "";
+        var topic = found.Topic ?? Array.Find(match.Values, v => v.Key == "topic").Value ?? "";
         metrics.RecordRequest(Stopwatch.GetElapsedTime(started), topic, context.Request.Method, EndpointLabel(match), status);
     }
 
