@@ -51,6 +51,24 @@ public sealed class ExactRouterTests
         }
     }
 
+    // The absolute form, as a forward proxy sends it: Kestrel normalises its path too.
+    [Test]
+    public async Task AbsoluteForm_IsRoutedOnItsPathAsSent()
+    {
+        var canary = Wire.Unique("canary");
+        var id = Wire.Unique("t");
+        Assert.That((await SendAsync("POST", $"/v1/topics/{canary}/tasks/{id}", "{}")).Status, Is.EqualTo(201));
+
+        var deleted = await SendAsync("DELETE", $"http://localhost/v1/topics/fz/tasks/../../{canary}");
+        var task = await SendAsync("GET", $"http://localhost/v1/topics//tasks/{id}?x=1");
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(deleted.Status, Is.EqualTo(404), deleted.Body);
+            Assert.That(task.Status, Is.EqualTo(200), task.Body);
+        }
+    }
+
     [Test]
     public async Task DotDotAsAParameter_IsThatValue()
     {
