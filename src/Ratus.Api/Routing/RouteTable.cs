@@ -1,6 +1,7 @@
 namespace Ratus.Api.Routing;
 
-// Matches raw (still percent-encoded) request paths against the API templates, under /v1 and at the root.
+// Matches raw (still percent-encoded) request paths against the API templates, under /v1 and at the root: literals
+// exactly as sent, parameters percent-decoded.
 // ASP.NET Core's own matcher cannot do this: it rejects empty segments (/v1/topics//tasks/1, which the Go
 // client sends for every by-ID call) and sees %2F already decoded into a separator (spec §2.1, D5).
 // Every request passes through here, so segments are compared in place and only the matched parameters allocate.
@@ -55,7 +56,8 @@ public sealed class RouteTable
 
             for (var i = 0; i < segments.Length; i++)
             {
-                if (_segments[i].Literal is { } literal && !SegmentEquals(path[segments[i]], literal))
+                // As sent: "%74opics" is not "topics", as in the original.
+                if (_segments[i].Literal is { } literal && !path[segments[i]].SequenceEqual(literal))
                 {
                     return false;
                 }
@@ -77,9 +79,6 @@ public sealed class RouteTable
 
             return values;
         }
-
-        private static bool SegmentEquals(ReadOnlySpan<char> segment, string literal) =>
-            segment.Contains('%') ? Decode(segment) == literal : segment.SequenceEqual(literal);
 
         // Exactly once, and '+' stays a plus (spec D5).
         private static string Decode(ReadOnlySpan<char> segment) =>

@@ -26,6 +26,10 @@ public sealed class RatusMetrics : ITaskRecoveryObserver
     public const string Recovered = "ratus_promises_recovered";
     public const string CommitsRejected = "ratus_commits_rejected";
 
+    // Longest label value, in UTF-16 code units. Producers, consumers and topics are free text of any length; without a
+    // bound, each task with a 1 MB producer added megabytes to every scrape for the life of the process.
+    public const int MaxLabelLength = 128;
+
     // The original's histogram buckets, in seconds.
     public static readonly double[] DurationBuckets = [0.01, 0.1, 0.5, 1, 2, 5];
 
@@ -74,7 +78,7 @@ public sealed class RatusMetrics : ITaskRecoveryObserver
     {
         var tags = new TagList
         {
-            { "topic", topic },
+            { "topic", Label(topic) },
             { "method", method },
             { "endpoint", endpoint },
             { "status_code", statusCode.ToString(CultureInfo.InvariantCulture) },
@@ -85,7 +89,7 @@ public sealed class RatusMetrics : ITaskRecoveryObserver
     public void RecordChore(TimeSpan elapsed) => _choreDuration.Record(elapsed.TotalSeconds);
 
     public void TasksProduced(string topic, string producer, long count) =>
-        _produced.Add(count, new TagList { { "topic", topic }, { "producer", producer } });
+        _produced.Add(count, new TagList { { "topic", Label(topic) }, { "producer", Label(producer) } });
 
     // A successful claim (wildcard, POST or PUT promise) of the returned task.
     public void TaskConsumed(RatusTask task)
@@ -111,18 +115,36 @@ public sealed class RatusMetrics : ITaskRecoveryObserver
         }
     }
 
-    public void CommitRejected(string topic) => _commitsRejected.Add(1, new TagList { { "topic", topic } });
+    public void CommitRejected(string topic) => _commitsRejected.Add(1, new TagList { { "topic", Label(topic) } });
 
-    public void OnRecovered(string topic, long count) => _recovered.Add(count, new TagList { { "topic", topic } });
+    public void OnRecovered(string topic, long count) => _recovered.Add(count, new TagList { { "topic", Label(topic) } });
 
     // The latest engine statistics; the queue gauges report them until the next sample.
     public void UpdateStatistics(IReadOnlyList<TopicStatistics> statistics) => _statistics = statistics;
 
+    // A label value cut at MaxLabelLength, never inside a surrogate pair; values that share their first
+    // MaxLabelLength characters share a series.
+    public static string Label(string? value)
+    {
+        if (value is null)
+        {
+            return "";
+        }
+
+        if (value.Length <= MaxLabelLength)
+        {
+            return value;
+        }
+
+        var length = char.IsHighSurrogate(value[MaxLabelLength - 1]) ? MaxLabelLength - 1 : MaxLabelLength;
+        return value[..length];
+    }
+
     private static TagList TaskTags(RatusTask task) => new()
     {
-        { "topic", task.Topic },
-        { "producer", task.Producer ?? "" },
-        { "consumer", task.Consumer ?? "" },
+        { "topic", Label(task.Topic) },
+        { "producer", Label(task.Producer) },
+        { "consumer", Label(task.Consumer) },
     };
 
     private IEnumerable<Measurement<long>> ObserveTasks()
@@ -132,7 +154,7 @@ public sealed class RatusMetrics : ITaskRecoveryObserver
             long[] counts = [topic.Pending, topic.Due, topic.Active, topic.Completed, topic.Archived];
             for (var i = 0; i < counts.Length; i++)
             {
-                yield return new Measurement<long>(counts[i], new TagList { { "topic", topic.Topic }, { "state", StateNames[i] } });
+                yield return new Measurement<long>(counts[i], new TagList { { "topic", Label(topic.Topic) }, { "state", StateNames[i] } });
             }
         }
     }
@@ -143,7 +165,7 @@ public sealed class RatusMetrics : ITaskRecoveryObserver
         foreach (var topic in _statistics)
         {
             var age = topic.OldestDueScheduled is { } scheduled ? Math.Max(0, (now - scheduled).TotalSeconds) : 0;
-            yield return new Measurement<double>(age, new TagList { { "topic", topic.Topic } });
+            yield return new Measurement<double>(age, new TagList { { "topic", Label(topic.Topic) } });
         }
     }
 }

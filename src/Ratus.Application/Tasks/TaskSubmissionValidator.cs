@@ -26,6 +26,10 @@ public sealed class TaskSubmissionValidator : AbstractValidator<TaskSubmission>
             .Must(TraceParent.IsValid)
             .When(s => !string.IsNullOrEmpty(s.Draft.TraceParent))
             .WithMessage(s => $"invalid traceparent \"{s.Draft.TraceParent}\"");
+
+        // After the original's checks, so that what it refuses is refused with its message (D10).
+        RuleFor(s => s.Id).MustHaveNoControlCharacters("task ID");
+        RuleFor(s => s.Topic).MustHaveNoControlCharacters("topic");
     }
 }
 

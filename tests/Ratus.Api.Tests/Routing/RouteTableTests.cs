@@ -11,8 +11,8 @@ public sealed class RouteTableTests
     [TestCase("/topics", ApiRoutes.Topics, false)]
     [TestCase("/v1/topics/a/tasks/b", ApiRoutes.Task, true)]
     [TestCase("/topics/a/promises", ApiRoutes.Promises, false)]
-    [TestCase("/v1/%74opics", ApiRoutes.Topics, true)]
     [TestCase("/v1/livez", ApiRoutes.Livez, true)]
+    [TestCase("/v1/topics/../tasks/..", ApiRoutes.Task, true)]
     public void Match_KnownPath_NamesItsTemplateAndPrefix(string path, string template, bool prefixed)
     {
         var match = _table.Match(path);
@@ -36,5 +36,9 @@ public sealed class RouteTableTests
     [TestCase("/v1/topics/a/b")]
     [TestCase("/v1/topics/a/tasks/b/c")]
     [TestCase("/a/b/c/d/e/f/g/h/i/j/k/l/m/n/o/p/q/r/s")]
+    [TestCase("/v1/%74opics")]
+    [TestCase("/%761/topics")]
+    [TestCase("/V1/TOPICS")]
+    [TestCase("/v1/topics/a/tasks/../../b")]
     public void Match_UnknownPath_IsNull(string path) => Assert.That(_table.Match(path), Is.Null);
 }

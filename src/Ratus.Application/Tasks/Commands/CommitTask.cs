@@ -23,6 +23,7 @@ public sealed class CommitTaskCommandValidator : AbstractValidator<CommitTaskCom
         RuleFor(c => c.Commit.Defer)
             .MustBeGoDuration()
             .When(c => c.Commit.Scheduled is null && !string.IsNullOrEmpty(c.Commit.Defer));
+        RuleFor(c => c.Commit.Topic).MustHaveNoControlCharacters("topic");
     }
 }
 
