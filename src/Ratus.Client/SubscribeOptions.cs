@@ -35,7 +35,10 @@ public sealed class SubscribeOptions
     public TimeSpan ErrorInterval { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Called with every error of the subscription (failed poll, handler exception, failed auto-commit) while it
-    /// is not cancelled; errors are also logged. An exception thrown by this callback is logged and ignored.</summary>
+    /// is not cancelled. Errors are logged either way, by the client's logger (category <c>Ratus.Client.RatusClient</c>):
+    /// the host's logging for a client from DI; for a client from
+    /// <see cref="RatusClient.Create(RatusClientOptions, Microsoft.Extensions.Logging.ILoggerFactory?)"/>, its logger
+    /// factory, or standard error without one. An exception thrown by this callback is logged and ignored.</summary>
     /// <value><see langword="null"/> by default: errors are only logged.</value>
     public Func<Exception, CancellationToken, ValueTask>? OnError { get; set; }
 
