@@ -8,7 +8,8 @@ public sealed class SubscribeOptions
     /// <value><see langword="null"/> by default: <see cref="RatusClientOptions.Consumer"/> is used.</value>
     public string? Consumer { get; set; }
 
-    /// <summary>The promise timeout of every poll: each lease's <see cref="TaskLease.CancellationToken"/> fires this long after the claim.</summary>
+    /// <summary>The promise timeout of every poll. Each lease's <see cref="TaskLease.CancellationToken"/> fires a safety margin
+    /// (10 % of it, at most 5 seconds) before this long after the claim.</summary>
     /// <value>10 minutes by default.</value>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromMinutes(10);
 
