@@ -25,7 +25,7 @@ using var stop = new CancellationTokenSource();
 using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
 using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
 
-var client = RatusClient.Create(new RatusClientOptions { BaseAddress = origin });
+await using var client = RatusClient.Create(new RatusClientOptions { BaseAddress = origin });
 
 // 1. Seed "fresh". A bulk insert skips IDs that exist, so a second run seeds nothing.
 try

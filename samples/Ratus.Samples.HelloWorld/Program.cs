@@ -22,7 +22,7 @@ Console.CancelKeyPress += (_, e) =>
 
 try
 {
-    var client = RatusClient.Create(new RatusClientOptions { BaseAddress = origin });
+    await using var client = RatusClient.Create(new RatusClientOptions { BaseAddress = origin });
 
     // 1. Push task "1" to topic "example". A second run fails here: the ID exists (409).
     await client.InsertTaskAsync(new RatusTask

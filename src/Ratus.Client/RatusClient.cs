@@ -2,42 +2,108 @@ using System.Runtime.CompilerServices;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using Ratus.Client.Internal;
 
 namespace Ratus.Client;
 
 /// <summary>The Ratus client. Resolve <see cref="IRatusClient"/> from DI after
 /// <see cref="RatusClientServiceCollectionExtensions.AddRatusClient(IServiceCollection, Action{RatusClientOptions})"/>,
-/// or call <see cref="Create"/> in a program without DI.</summary>
+/// or call <see cref="Create(RatusClientOptions, ILoggerFactory?)"/> in a program without DI (and dispose the client it
+/// returns).</summary>
 /// <remarks>See <see cref="IRatusClient"/> for errors, retries and path escaping.</remarks>
-public sealed partial class RatusClient : IRatusClient
+public sealed partial class RatusClient : IRatusClient, IAsyncDisposable, IDisposable
 {
     private readonly IRatusApi _api;
     private readonly RatusClientOptions _options;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
+    private readonly Ownership? _owned;
+    private int _disposed;
 
     internal RatusClient(IRatusApi api, RatusClientOptions options, TimeProvider? timeProvider, ILogger? logger)
+        : this(api, options, timeProvider, logger, null)
+    {
+    }
+
+    private RatusClient(IRatusApi api, RatusClientOptions options, TimeProvider? timeProvider, ILogger? logger, Ownership? owned)
     {
         _api = api;
         _options = options;
         _timeProvider = timeProvider ?? TimeProvider.System;
         _logger = logger ?? NullLogger.Instance;
+        _owned = owned;
     }
 
     /// <summary>Creates a client with its own <see cref="HttpClient"/> and the same resilience as the DI registration.</summary>
+    /// <remarks>The client owns its HTTP handlers and connections: dispose it when done. A subscription's errors (failed
+    /// polls, handler exceptions, failed commits) are logged to <paramref name="loggerFactory"/>; without one, its warnings
+    /// and errors are written to standard error, one line each. Pass
+    /// <see cref="Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance"/> to write nothing.</remarks>
     /// <param name="options">The settings; <see cref="RatusClientOptions.BaseAddress"/> is required.</param>
-    /// <returns>A client, to keep for the life of the program.</returns>
+    /// <param name="loggerFactory">Where the client logs (category <c>Ratus.Client.RatusClient</c>), as do its HTTP client
+    /// and retries; <see langword="null"/> for standard error.</param>
+    /// <returns>A client, to keep for the life of the program and dispose at its end.</returns>
     /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">The options are invalid.</exception>
-    public static IRatusClient Create(RatusClientOptions options)
+    public static RatusClient Create(RatusClientOptions options, ILoggerFactory? loggerFactory = null) => Create(options, loggerFactory, null);
+
+    /// <summary><see cref="Create(RatusClientOptions, ILoggerFactory?)"/>, with a hook for the tests to reach the HTTP client.</summary>
+    internal static RatusClient Create(RatusClientOptions options, ILoggerFactory? loggerFactory, Action<IHttpClientBuilder>? configureHttp)
     {
         ArgumentNullException.ThrowIfNull(options);
         var services = new ServiceCollection();
-        services.AddRatusClient(o => CopyTo(options, o));
-        // The provider owns the handler pipeline and lives as long as the client that references it.
-        var provider = services.BuildServiceProvider();
-        return provider.GetRequiredService<IRatusClient>();
+        if (loggerFactory is not null)
+        {
+            // Registered first, so that the HTTP client's own logging uses it too; the container does not dispose it.
+            services.AddSingleton(loggerFactory);
+        }
+
+        var http = services.AddRatusClient(o => CopyTo(options, o));
+        configureHttp?.Invoke(http);
+        var primaryHandler = new StrongBox<HttpMessageHandler?>();
+        http.ConfigurePrimaryHttpMessageHandler((handler, _) => primaryHandler.Value = handler);
+        var owned = new Ownership(services.BuildServiceProvider(), primaryHandler);
+        try
+        {
+            return new RatusClient(
+                owned.Services.GetRequiredService<IRatusApi>(),
+                owned.Services.GetRequiredService<IOptions<RatusClientOptions>>().Value,
+                timeProvider: null,
+                (ILogger?)loggerFactory?.CreateLogger<RatusClient>() ?? new StandardErrorLogger(typeof(RatusClient).FullName!),
+                owned);
+        }
+        catch (Exception)
+        {
+            owned.Dispose();
+            throw;
+        }
     }
+
+    /// <summary>Frees what the client owns. A client from <see cref="Create(RatusClientOptions, ILoggerFactory?)"/> owns its
+    /// HTTP handlers and connections: they are released, and every later call (and a running subscription's next poll)
+    /// throws <see cref="ObjectDisposedException"/>. A client from DI owns nothing (its container owns the HTTP client), so
+    /// disposing it has no effect.</summary>
+    public void Dispose()
+    {
+        if (_owned is not null && Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            _owned.Dispose();
+        }
+    }
+
+    /// <summary>Frees what the client owns, as <see cref="Dispose"/> does.</summary>
+    /// <returns>A task that completes when the client's resources are released.</returns>
+    public async ValueTask DisposeAsync()
+    {
+        if (_owned is not null && Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            await _owned.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private bool IsDisposed => Volatile.Read(ref _disposed) != 0;
+
+    private IRatusApi Api => IsDisposed ? throw new ObjectDisposedException(nameof(RatusClient)) : _api;
 
     private static void CopyTo(RatusClientOptions from, RatusClientOptions to)
     {
@@ -51,98 +117,98 @@ public sealed partial class RatusClient : IRatusClient
 
     /// <inheritdoc />
     public async Task<IReadOnlyList<Topic>> ListTopicsAsync(int limit = 10, int offset = 0, CancellationToken cancellationToken = default) =>
-        List(await _api.ListTopics(limit, offset, cancellationToken).ConfigureAwait(false));
+        List(await Api.ListTopics(limit, offset, cancellationToken).ConfigureAwait(false));
 
     /// <inheritdoc />
-    public Task<DeleteResult> DeleteTopicsAsync(CancellationToken cancellationToken = default) => _api.DeleteTopics(cancellationToken);
+    public Task<DeleteResult> DeleteTopicsAsync(CancellationToken cancellationToken = default) => Api.DeleteTopics(cancellationToken);
 
     /// <inheritdoc />
-    public Task<Topic> GetTopicAsync(string topic, CancellationToken cancellationToken = default) => _api.GetTopic(topic, cancellationToken);
+    public Task<Topic> GetTopicAsync(string topic, CancellationToken cancellationToken = default) => Api.GetTopic(topic, cancellationToken);
 
     /// <inheritdoc />
-    public Task<DeleteResult> DeleteTopicAsync(string topic, CancellationToken cancellationToken = default) => _api.DeleteTopic(topic, cancellationToken);
+    public Task<DeleteResult> DeleteTopicAsync(string topic, CancellationToken cancellationToken = default) => Api.DeleteTopic(topic, cancellationToken);
 
     /// <inheritdoc />
     public async Task<IReadOnlyList<RatusTask>> ListTasksAsync(string topic, int limit = 10, int offset = 0, CancellationToken cancellationToken = default) =>
-        List(await _api.ListTasks(topic, limit, offset, cancellationToken).ConfigureAwait(false));
+        List(await Api.ListTasks(topic, limit, offset, cancellationToken).ConfigureAwait(false));
 
     /// <inheritdoc />
     public Task<UpdateResult> InsertTasksAsync(IEnumerable<RatusTask> tasks, CancellationToken cancellationToken = default) =>
-        _api.InsertTasks(Data(tasks), cancellationToken);
+        Api.InsertTasks(Data(tasks), cancellationToken);
 
     /// <inheritdoc />
     public Task<UpdateResult> UpsertTasksAsync(IEnumerable<RatusTask> tasks, CancellationToken cancellationToken = default) =>
-        _api.UpsertTasks(Data(tasks), cancellationToken);
+        Api.UpsertTasks(Data(tasks), cancellationToken);
 
     /// <inheritdoc />
-    public Task<DeleteResult> DeleteTasksAsync(string topic, CancellationToken cancellationToken = default) => _api.DeleteTasks(topic, cancellationToken);
+    public Task<DeleteResult> DeleteTasksAsync(string topic, CancellationToken cancellationToken = default) => Api.DeleteTasks(topic, cancellationToken);
 
     /// <inheritdoc />
-    public Task<RatusTask> GetTaskAsync(string id, CancellationToken cancellationToken = default) => _api.GetTask(id, cancellationToken);
+    public Task<RatusTask> GetTaskAsync(string id, CancellationToken cancellationToken = default) => Api.GetTask(id, cancellationToken);
 
     /// <inheritdoc />
     public Task<UpdateResult> InsertTaskAsync(RatusTask task, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(task);
-        return _api.InsertTask(task.Id, task, cancellationToken);
+        return Api.InsertTask(task.Id, task, cancellationToken);
     }
 
     /// <inheritdoc />
     public Task<UpdateResult> UpsertTaskAsync(RatusTask task, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(task);
-        return _api.UpsertTask(task.Id, task, cancellationToken);
+        return Api.UpsertTask(task.Id, task, cancellationToken);
     }
 
     /// <inheritdoc />
-    public Task<DeleteResult> DeleteTaskAsync(string id, CancellationToken cancellationToken = default) => _api.DeleteTask(id, cancellationToken);
+    public Task<DeleteResult> DeleteTaskAsync(string id, CancellationToken cancellationToken = default) => Api.DeleteTask(id, cancellationToken);
 
     /// <inheritdoc />
     public Task<RatusTask> PatchTaskAsync(string id, Commit commit, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(commit);
-        return _api.PatchTask(id, commit, cancellationToken);
+        return Api.PatchTask(id, commit, cancellationToken);
     }
 
     /// <inheritdoc />
     public async Task<IReadOnlyList<Promise>> ListPromisesAsync(string topic, int limit = 10, int offset = 0, CancellationToken cancellationToken = default) =>
-        List(await _api.ListPromises(topic, limit, offset, cancellationToken).ConfigureAwait(false));
+        List(await Api.ListPromises(topic, limit, offset, cancellationToken).ConfigureAwait(false));
 
     /// <inheritdoc />
     public Task<RatusTask> PostPromisesAsync(string topic, Promise promise, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(promise);
-        return _api.PostPromises(topic, promise, cancellationToken);
+        return Api.PostPromises(topic, promise, cancellationToken);
     }
 
     /// <inheritdoc />
-    public Task<DeleteResult> DeletePromisesAsync(string topic, CancellationToken cancellationToken = default) => _api.DeletePromises(topic, cancellationToken);
+    public Task<DeleteResult> DeletePromisesAsync(string topic, CancellationToken cancellationToken = default) => Api.DeletePromises(topic, cancellationToken);
 
     /// <inheritdoc />
-    public Task<Promise> GetPromiseAsync(string id, CancellationToken cancellationToken = default) => _api.GetPromise(id, cancellationToken);
+    public Task<Promise> GetPromiseAsync(string id, CancellationToken cancellationToken = default) => Api.GetPromise(id, cancellationToken);
 
     /// <inheritdoc />
     public Task<RatusTask> InsertPromiseAsync(Promise promise, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(promise);
-        return _api.InsertPromise(promise.Id ?? "", promise, cancellationToken);
+        return Api.InsertPromise(promise.Id ?? "", promise, cancellationToken);
     }
 
     /// <inheritdoc />
     public Task<RatusTask> UpsertPromiseAsync(Promise promise, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(promise);
-        return _api.UpsertPromise(promise.Id ?? "", promise, cancellationToken);
+        return Api.UpsertPromise(promise.Id ?? "", promise, cancellationToken);
     }
 
     /// <inheritdoc />
-    public Task<DeleteResult> DeletePromiseAsync(string id, CancellationToken cancellationToken = default) => _api.DeletePromise(id, cancellationToken);
+    public Task<DeleteResult> DeletePromiseAsync(string id, CancellationToken cancellationToken = default) => Api.DeletePromise(id, cancellationToken);
 
     /// <inheritdoc />
-    public Task GetLivenessAsync(CancellationToken cancellationToken = default) => _api.GetLiveness(cancellationToken);
+    public Task GetLivenessAsync(CancellationToken cancellationToken = default) => Api.GetLiveness(cancellationToken);
 
     /// <inheritdoc />
-    public Task GetReadinessAsync(CancellationToken cancellationToken = default) => _api.GetReadiness(cancellationToken);
+    public Task GetReadinessAsync(CancellationToken cancellationToken = default) => Api.GetReadiness(cancellationToken);
 
     /// <inheritdoc />
     public Task<TaskLease?> PollAsync(string topic, Promise? promise = null, CancellationToken cancellationToken = default) =>
@@ -159,7 +225,7 @@ public sealed partial class RatusClient : IRatusClient
         RatusTask task;
         try
         {
-            task = await _api.PostPromises(topic, promise, cancellationToken).ConfigureAwait(false);
+            task = await Api.PostPromises(topic, promise, cancellationToken).ConfigureAwait(false);
         }
         catch (RatusNotFoundException)
         {
@@ -186,6 +252,10 @@ public sealed partial class RatusClient : IRatusClient
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
                 yield break;
+            }
+            catch (ObjectDisposedException) when (IsDisposed)
+            {
+                throw;
             }
             catch (Exception e)
             {
@@ -240,6 +310,10 @@ public sealed partial class RatusClient : IRatusClient
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
                 return;
+            }
+            catch (ObjectDisposedException) when (IsDisposed)
+            {
+                throw;
             }
             catch (Exception e)
             {
@@ -364,6 +438,26 @@ public sealed partial class RatusClient : IRatusClient
 
     [LoggerMessage(4, LogLevel.Warning, "The OnError callback of the subscription to {Topic} threw")]
     private static partial void LogOnErrorFailed(ILogger logger, Exception error, string topic);
+
+    /// <summary>What a client from <see cref="Create(RatusClientOptions, ILoggerFactory?)"/> owns: its private container, and
+    /// the primary handler that holds the connections, which the container's <see cref="IHttpClientFactory"/> never
+    /// disposes (the handler lifetime is infinite, so the factory leaves the handler to the clients that use it).</summary>
+    private sealed class Ownership(ServiceProvider services, StrongBox<HttpMessageHandler?> primaryHandler) : IAsyncDisposable, IDisposable
+    {
+        public ServiceProvider Services => services;
+
+        public void Dispose()
+        {
+            services.Dispose();
+            primaryHandler.Value?.Dispose();
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await services.DisposeAsync().ConfigureAwait(false);
+            primaryHandler.Value?.Dispose();
+        }
+    }
 
     /// <summary><see cref="SubscribeOptions"/> with the Go client's substitutions for out-of-range values, read once.</summary>
     private sealed record Settings(

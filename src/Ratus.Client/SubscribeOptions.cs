@@ -8,7 +8,8 @@ public sealed class SubscribeOptions
     /// <value><see langword="null"/> by default: <see cref="RatusClientOptions.Consumer"/> is used.</value>
     public string? Consumer { get; set; }
 
-    /// <summary>The promise timeout of every poll: each lease's <see cref="TaskLease.CancellationToken"/> fires this long after the claim.</summary>
+    /// <summary>The promise timeout of every poll. Each lease's <see cref="TaskLease.CancellationToken"/> fires a safety margin
+    /// (10 % of it, at most 5 seconds) before this long after the claim.</summary>
     /// <value>10 minutes by default.</value>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromMinutes(10);
 
@@ -35,7 +36,10 @@ public sealed class SubscribeOptions
     public TimeSpan ErrorInterval { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Called with every error of the subscription (failed poll, handler exception, failed auto-commit) while it
-    /// is not cancelled; errors are also logged. An exception thrown by this callback is logged and ignored.</summary>
+    /// is not cancelled. Errors are logged either way, by the client's logger (category <c>Ratus.Client.RatusClient</c>):
+    /// the host's logging for a client from DI; for a client from
+    /// <see cref="RatusClient.Create(RatusClientOptions, Microsoft.Extensions.Logging.ILoggerFactory?)"/>, its logger
+    /// factory, or standard error without one. An exception thrown by this callback is logged and ignored.</summary>
     /// <value><see langword="null"/> by default: errors are only logged.</value>
     public Func<Exception, CancellationToken, ValueTask>? OnError { get; set; }
 

@@ -193,22 +193,6 @@ public sealed class SubscribeTests
     }
 
     [Test]
-    public async Task TheLeaseTokenFiresAtDeadlineMinusConsumed()
-    {
-        await Seed("lease", 1);
-        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        var (client, provider) = Clients.Create(() => _server.Server.CreateHandler(), time: time);
-        await using var _ = provider;
-        // The server's clock is real and far from the fake one: only the relative deadline matters.
-        await using var lease = (await client.PollAsync("lease", new Promise { Timeout = TimeSpan.FromSeconds(30) }))!;
-        time.Advance(TimeSpan.FromSeconds(29.9));
-        Assert.That(lease.CancellationToken.IsCancellationRequested, Is.False);
-        time.Advance(TimeSpan.FromSeconds(0.2));
-        Assert.That(lease.CancellationToken.IsCancellationRequested, Is.True);
-        Assert.That(lease.IsCommitted, Is.False, "the deadline does not commit");
-    }
-
-    [Test]
     public async Task SubscribeDelaysUseTheTimeProvider()
     {
         // Nothing due: every wait is a DrainInterval on the fake clock; the loop polls only when the clock is advanced.

@@ -11,7 +11,7 @@ public sealed class SampleServer
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
     private static ServerProcess? _server;
-    private static IRatusClient? _client;
+    private static RatusClient? _client;
 
     public static string Origin { get; private set; } = "";
 
@@ -32,6 +32,8 @@ public sealed class SampleServer
     [OneTimeTearDown]
     public void Stop()
     {
+        _client?.Dispose();
+        _client = null;
         _server?.Dispose();
         _server = null;
     }

@@ -11,6 +11,9 @@ internal static class RatusRefit
     public static RefitSettings CreateSettings()
     {
         var settings = RefitSettings.ForJsonContext(RatusJsonContext.Default);
+        // Serialise each body before sending it, so that it goes out with a Content-Length rather than chunked: some
+        // proxies and servers refuse or mishandle chunked requests, and the bodies are small.
+        settings.Buffered = true;
         settings.ExceptionFactory = CreateExceptionAsync;
         // Transport failures reach callers as the HttpRequestException (or cancellation) the handler chain threw.
         settings.TransportExceptionFactory = static (_, error, _) => error;
