@@ -4,7 +4,7 @@ public sealed class ServerOptions
 {
     public const string SectionName = "Server";
 
-    // Zero or less runs no HTTP server (a chore-only instance).
+    // 0 to 65535; zero runs no HTTP server (a chore-only instance).
     public int Port { get; set; } = 80;
 
     public string Bind { get; set; } = "0.0.0.0";

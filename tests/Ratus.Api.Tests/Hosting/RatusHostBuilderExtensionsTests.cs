@@ -21,6 +21,20 @@ public sealed class RatusHostBuilderExtensionsTests
         Assert.That(kestrel.Limits.MaxRequestBodySize, Is.EqualTo(2048));
     }
 
+    // Kestrel reads its options while the application is built, where these used to be unhandled exceptions (a stack
+    // trace and exit code 134) or, for a negative port, an instance that silently served nothing.
+    [TestCase("Server:Port", "99999", "invalid port 99999 (want 0 to 65535)")]
+    [TestCase("Server:Port", "-1", "invalid port -1 (want 0 to 65535)")]
+    [TestCase("Server:Bind", "no-such-host.invalid", "cannot listen on no-such-host.invalid:8080: ")]
+    public async Task AddRatusHost_SettingsThatCannotListen_FailTheStartNotTheBuild(string key, string value, string reason)
+    {
+        await using var app = Build(new() { ["Server:Port"] = "8080", [key] = value });
+
+        Assert.That(app.Services.GetRequiredService<IServer>(), Is.InstanceOf<UnstartableServer>());
+        var failure = Assert.ThrowsAsync<InvalidOperationException>(() => app.StartAsync());
+        Assert.That(failure!.Message, Does.StartWith(reason));
+    }
+
     [Test]
     public async Task AddRatusHost_PortZero_RunsNoHttpServer()
     {
