@@ -10,4 +10,7 @@ public sealed class ServerOptions
     public string Bind { get; set; } = "0.0.0.0";
 
     public long MaxBodySize { get; set; } = 1024 * 1024;
+
+    // Connections served at once; null derives it from the open-files limit (OpenFileLimit.DefaultMaxConnections).
+    public int? MaxConnections { get; set; }
 }

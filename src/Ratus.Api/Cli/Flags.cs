@@ -6,7 +6,7 @@ using Ratus.Infrastructure.MongoDb;
 
 namespace Ratus.Api.Cli;
 
-/// The flags of spec §4, in the order the original prints them, plus --max-body-size.
+/// The flags of spec §4, in the order the original prints them, plus --max-body-size and --max-connections.
 public static class Flags
 {
     public static IReadOnlyList<Flag> All { get; } =
@@ -19,6 +19,9 @@ public static class Flags
             "0.0.0.0", "address to bind to"),
         new("max-body-size", null, "BYTES", FlagKind.ByteCount, "MAX_BODY_SIZE",
             Key(ServerOptions.SectionName, nameof(ServerOptions.MaxBodySize)), "1048576", "largest accepted request body"),
+        new("max-connections", null, "MAX-CONNECTIONS", FlagKind.Count, "MAX_CONNECTIONS",
+            Key(ServerOptions.SectionName, nameof(ServerOptions.MaxConnections)), "",
+            "most connections served at once; more are closed (default: the open-files limit less a reserve)"),
         new("chore-interval", null, "CHORE-INTERVAL", FlagKind.TimerDuration, "CHORE_INTERVAL",
             Key(ChoreOptions.SectionName, nameof(ChoreOptions.Interval)), "10s", "interval between background jobs; 0 disables them"),
         new("chore-initial-delay", null, "CHORE-INITIAL-DELAY", FlagKind.TimerDuration, "CHORE_INITIAL_DELAY",

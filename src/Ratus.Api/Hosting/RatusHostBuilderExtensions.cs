@@ -46,6 +46,8 @@ public static class RatusHostBuilderExtensions
         builder.Services.PostConfigure<JsonConsoleFormatterOptions>(o => o.TimestampFormat = o.TimestampFormat?.TrimEnd());
 
         builder.Services.AddOptions<ServerOptions>().BindConfiguration(ServerOptions.SectionName).ValidateOnStart();
+        var openFiles = OpenFileLimit.RaiseToMaximum();
+        builder.Services.AddSingleton(openFiles);
 
         // Planned now rather than when Kestrel reads its options, which happens while the application is built, where
         // a bad port or an unresolvable name is an unhandled exception: here it becomes a one-line start-up failure.
@@ -66,14 +68,20 @@ public static class RatusHostBuilderExtensions
         }
 
         builder.Services.AddOptions<KestrelServerOptions>().Configure<IOptions<ServerOptions>>(
-            (kestrel, server) => ConfigureKestrel(kestrel, server.Value, listen));
+            (kestrel, server) => ConfigureKestrel(kestrel, server.Value, openFiles, listen));
         return builder;
     }
 
-    private static void ConfigureKestrel(KestrelServerOptions kestrel, ServerOptions server, Action<KestrelServerOptions>? listen)
+    private static void ConfigureKestrel(
+        KestrelServerOptions kestrel, ServerOptions server, OpenFileLimit openFiles, Action<KestrelServerOptions>? listen)
     {
         kestrel.AddServerHeader = false;
         kestrel.Limits.MaxRequestBodySize = server.MaxBodySize > 0 ? server.MaxBodySize : null;
+        // Below the open-files limit, so that a flood of idle connections is refused one by one while the server keeps
+        // descriptors to accept (and close) them, and to serve the connections it has.
+        var maxConnections = server.MaxConnections ?? openFiles.DefaultMaxConnections;
+        kestrel.Limits.MaxConcurrentConnections = maxConnections;
+        kestrel.Limits.MaxConcurrentUpgradedConnections = maxConnections;
         listen?.Invoke(kestrel);
     }
 
@@ -86,6 +94,12 @@ public static class RatusHostBuilderExtensions
         if (port is < IPEndPoint.MinPort or > IPEndPoint.MaxPort)
         {
             problem = $"invalid port {port} (want {IPEndPoint.MinPort} to {IPEndPoint.MaxPort})";
+            return false;
+        }
+
+        if (server.MaxConnections is < 1)
+        {
+            problem = $"invalid maximum number of connections {server.MaxConnections} (want at least 1)";
             return false;
         }
 

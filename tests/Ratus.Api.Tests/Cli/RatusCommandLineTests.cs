@@ -149,6 +149,7 @@ public sealed class RatusCommandLineTests
             ["PORT"] = "8080",
             ["BIND"] = "::1",
             ["MAX_BODY_SIZE"] = "2048",
+            ["MAX_CONNECTIONS"] = "300",
             ["CHORE_INTERVAL"] = "1m30s",
             ["CHORE_INITIAL_DELAY"] = "10s",
             ["CHORE_INITIAL_RANDOM"] = "T",
@@ -183,7 +184,7 @@ public sealed class RatusCommandLineTests
         Assert.Multiple(() =>
         {
             Assert.That(BindFrom<EngineOptions>(result, EngineOptions.SectionName).Name, Is.EqualTo("MemDB"));
-            Assert.That((server.Port, server.Bind, server.MaxBodySize), Is.EqualTo((8080, "::1", 2048L)));
+            Assert.That((server.Port, server.Bind, server.MaxBodySize, server.MaxConnections), Is.EqualTo((8080, "::1", 2048L, (int?)300)));
             Assert.That((chore.Interval, chore.InitialDelay, chore.InitialRandom),
                 Is.EqualTo((TimeSpan.FromSeconds(90), TimeSpan.FromSeconds(10), true)));
             Assert.That((pagination.MaxLimit, pagination.MaxOffset), Is.EqualTo((50, 500)));
@@ -248,6 +249,16 @@ public sealed class RatusCommandLineTests
         });
     }
 
+    [Test]
+    public void Parse_MaxConnections_IsUnsetByDefaultAndTakenFromTheFlag()
+    {
+        Assert.Multiple(() =>
+        {
+            Assert.That(Bind<ServerOptions>(ServerOptions.SectionName).MaxConnections, Is.Null);
+            Assert.That(Bind<ServerOptions>(ServerOptions.SectionName, "--max-connections", "50").MaxConnections, Is.EqualTo(50));
+        });
+    }
+
     // The edges of every range are accepted.
     [TestCase("--port", "0")]
     [TestCase("--port", "65535")]
@@ -259,6 +270,8 @@ public sealed class RatusCommandLineTests
     [TestCase("--bind", "ratus-0.ratus.default.svc.cluster.local")]
     [TestCase("--max-body-size", "1")]
     [TestCase("--pagination-max-limit", "2147483647")]
+    [TestCase("--max-connections", "1")]
+    [TestCase("--max-connections", "2147483647")]
     [TestCase("--chore-interval", "0")]
     [TestCase("--chore-interval", "1193h2m47.294s")]
     [TestCase("--chore-initial-delay", "1193h")]
@@ -345,6 +358,8 @@ public sealed class RatusCommandLineTests
     [TestCase(new[] { "--mongodb-retention-period=-1s" }, "out of range (want 0s or more)")]
     [TestCase(new[] { "--pagination-max-limit", "0" }, "error processing --pagination-max-limit: strconv.ParseInt: parsing \"0\": value out of range (want 1 to 2147483647)")]
     [TestCase(new[] { "--pagination-max-offset=-1" }, "value out of range (want 0 to 2147483647)")]
+    [TestCase(new[] { "--max-connections", "0" }, "error processing --max-connections: strconv.ParseInt: parsing \"0\": value out of range (want 1 to 2147483647)")]
+    [TestCase(new[] { "--max-connections", "many" }, "invalid syntax")]
     [TestCase(new[] { "--memdb-aof-max-size", "0" }, "value out of range (want at least 1)")]
     [TestCase(new[] { "--mongodb-uri", "foo" }, "error processing --mongodb-uri: invalid MongoDB URI: ")]
     [TestCase(new[] { "--mongodb-uri", "http://localhost" }, "invalid MongoDB URI")]
@@ -440,6 +455,13 @@ public sealed class RatusCommandLineTests
                 "error: error processing --port: strconv.ParseInt: parsing \"abc\": invalid syntax" + Environment.NewLine
                 + Environment.NewLine + RatusCommandLine.Usage));
         });
+    }
+
+    [Test]
+    public void Usage_ListsMaxConnectionsAfterMaxBodySize()
+    {
+        Assert.That(RatusCommandLine.Usage, Does.Contain("[--max-body-size BYTES] [--max-connections MAX-CONNECTIONS] [--chore-interval"));
+        Assert.That(RatusCommandLine.Usage, Does.Contain("env: MAX_CONNECTIONS]"));
     }
 
     [Test]

@@ -50,6 +50,8 @@ internal abstract class ChildProcess : IDisposable
 
     public int ExitCode => _process.ExitCode;
 
+    public bool HasExited => _process.HasExited;
+
     public int Id => _process.Id;
 
     public async Task<bool> WaitForOutputAsync(string text, TimeSpan timeout)
