@@ -6,26 +6,29 @@ using Ratus.Infrastructure.MongoDb;
 
 namespace Ratus.Api.Cli;
 
-/// The flags of spec §4, in the order the original prints them, plus --max-body-size.
+/// The flags of spec §4, in the order the original prints them, plus --max-body-size and --max-connections.
 public static class Flags
 {
     public static IReadOnlyList<Flag> All { get; } =
     [
-        new("engine", null, "ENGINE", FlagKind.String, "ENGINE", Key(EngineOptions.SectionName, nameof(EngineOptions.Name)),
+        new("engine", null, "ENGINE", FlagKind.Engine, "ENGINE", Key(EngineOptions.SectionName, nameof(EngineOptions.Name)),
             "memdb", "name of the storage engine (memdb or mongodb)"),
-        new("port", "p", "PORT", FlagKind.Int32, "PORT", Key(ServerOptions.SectionName, nameof(ServerOptions.Port)),
+        new("port", "p", "PORT", FlagKind.Port, "PORT", Key(ServerOptions.SectionName, nameof(ServerOptions.Port)),
             "80", "port to listen on; 0 disables the HTTP server"),
-        new("bind", "b", "BIND", FlagKind.String, "BIND", Key(ServerOptions.SectionName, nameof(ServerOptions.Bind)),
+        new("bind", "b", "BIND", FlagKind.Address, "BIND", Key(ServerOptions.SectionName, nameof(ServerOptions.Bind)),
             "0.0.0.0", "address to bind to"),
         new("max-body-size", null, "BYTES", FlagKind.ByteCount, "MAX_BODY_SIZE",
             Key(ServerOptions.SectionName, nameof(ServerOptions.MaxBodySize)), "1048576", "largest accepted request body"),
-        new("chore-interval", null, "CHORE-INTERVAL", FlagKind.Duration, "CHORE_INTERVAL",
+        new("max-connections", null, "MAX-CONNECTIONS", FlagKind.Count, "MAX_CONNECTIONS",
+            Key(ServerOptions.SectionName, nameof(ServerOptions.MaxConnections)), "",
+            "most connections served at once; more are closed (default: the open-files limit less a reserve)"),
+        new("chore-interval", null, "CHORE-INTERVAL", FlagKind.TimerDuration, "CHORE_INTERVAL",
             Key(ChoreOptions.SectionName, nameof(ChoreOptions.Interval)), "10s", "interval between background jobs; 0 disables them"),
-        new("chore-initial-delay", null, "CHORE-INITIAL-DELAY", FlagKind.Duration, "CHORE_INITIAL_DELAY",
+        new("chore-initial-delay", null, "CHORE-INITIAL-DELAY", FlagKind.TimerDuration, "CHORE_INITIAL_DELAY",
             Key(ChoreOptions.SectionName, nameof(ChoreOptions.InitialDelay)), "0s", "delay before the first background job"),
         new("chore-initial-random", null, "", FlagKind.Bool, "CHORE_INITIAL_RANDOM",
             Key(ChoreOptions.SectionName, nameof(ChoreOptions.InitialRandom)), "false", "randomize the initial delay within [0, delay)"),
-        new("pagination-max-limit", null, "PAGINATION-MAX-LIMIT", FlagKind.Int32, "PAGINATION_MAX_LIMIT",
+        new("pagination-max-limit", null, "PAGINATION-MAX-LIMIT", FlagKind.Count, "PAGINATION_MAX_LIMIT",
             Key(PaginationOptions.SectionName, nameof(PaginationOptions.MaxLimit)), "100", "maximum number of resources per page"),
         new("pagination-max-offset", null, "PAGINATION-MAX-OFFSET", FlagKind.Int32, "PAGINATION_MAX_OFFSET",
             Key(PaginationOptions.SectionName, nameof(PaginationOptions.MaxOffset)), "10000", "maximum offset of a page"),
@@ -43,11 +46,11 @@ public static class Flags
             Key(MemDbOptions.SectionName, nameof(MemDbOptions.AofMaxSize)), "67108864", "compact the log (snapshot and a new log) past this size"),
         new("memdb-aof-repair", null, "", FlagKind.Bool, "MEMDB_AOF_REPAIR",
             Key(MemDbOptions.SectionName, nameof(MemDbOptions.AofRepair)), "false", "start from the last good record of a log corrupt in the middle"),
-        new("mongodb-uri", null, "MONGODB-URI", FlagKind.String, "MONGODB_URI",
+        new("mongodb-uri", null, "MONGODB-URI", FlagKind.MongoUri, "MONGODB_URI",
             Key(MongoDbOptions.SectionName, nameof(MongoDbOptions.Uri)), "mongodb://127.0.0.1:27017", "MongoDB connection URI"),
-        new("mongodb-database", null, "MONGODB-DATABASE", FlagKind.String, "MONGODB_DATABASE",
+        new("mongodb-database", null, "MONGODB-DATABASE", FlagKind.MongoDatabase, "MONGODB_DATABASE",
             Key(MongoDbOptions.SectionName, nameof(MongoDbOptions.Database)), "ratus", "MongoDB database name"),
-        new("mongodb-collection", null, "MONGODB-COLLECTION", FlagKind.String, "MONGODB_COLLECTION",
+        new("mongodb-collection", null, "MONGODB-COLLECTION", FlagKind.MongoCollection, "MONGODB_COLLECTION",
             Key(MongoDbOptions.SectionName, nameof(MongoDbOptions.Collection)), "tasks", "MongoDB collection name"),
         new("mongodb-retention-period", null, "MONGODB-RETENTION-PERIOD", FlagKind.Duration, "MONGODB_RETENTION_PERIOD",
             Key(MongoDbOptions.SectionName, nameof(MongoDbOptions.RetentionPeriod)), "72h", "how long MongoDB keeps completed tasks (whole seconds)"),

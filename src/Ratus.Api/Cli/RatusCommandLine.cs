@@ -67,10 +67,11 @@ public static class RatusCommandLine
                 value = result.Tokens.Count == 0 ? "true" : result.Tokens[0].Value;
                 source = flag.LongForm;
             }
-            else if (environment(flag.EnvironmentVariable) is { } variable && (variable.Length > 0 || flag.Kind == FlagKind.String))
+            else if (environment(flag.EnvironmentVariable) is { } variable
+                && (variable.Length > 0 || flag.Kind is FlagKind.String or FlagKind.Address))
             {
-                // An empty variable counts as unset, except for strings, where it is a value (MEMDB_SNAPSHOT_PATH= turns
-                // snapshots off).
+                // An empty variable counts as unset, except for paths and the address, where it is a value
+                // (MEMDB_SNAPSHOT_PATH= turns snapshots off, BIND= listens on every address).
                 value = variable;
                 source = "environment variable " + flag.EnvironmentVariable;
             }
@@ -105,8 +106,10 @@ public static class RatusCommandLine
                 output.WriteLine(Version);
                 return 0;
             case CommandLineOutcome.Error:
-                error.Write(Usage);
+                // The error first: it is what the user needs, and the usage after it would push it off the screen.
                 error.WriteLine($"error: {result.Error}");
+                error.WriteLine();
+                error.Write(Usage);
                 return UsageExitCode;
             default:
                 return null;

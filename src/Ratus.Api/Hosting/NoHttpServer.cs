@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Http.Features;
 
 namespace Ratus.Api.Hosting;
 
-/// Stands in for Kestrel when the port is zero or less: the original then runs no HTTP server (a chore-only instance).
+/// Stands in for Kestrel when the port is zero: the original then runs no HTTP server (a chore-only instance).
 internal sealed class NoHttpServer : IServer
 {
     public IFeatureCollection Features { get; } = new FeatureCollection();

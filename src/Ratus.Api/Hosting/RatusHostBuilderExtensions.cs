@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Sockets;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration.Memory;
@@ -45,48 +46,110 @@ public static class RatusHostBuilderExtensions
         builder.Services.PostConfigure<JsonConsoleFormatterOptions>(o => o.TimestampFormat = o.TimestampFormat?.TrimEnd());
 
         builder.Services.AddOptions<ServerOptions>().BindConfiguration(ServerOptions.SectionName).ValidateOnStart();
-        builder.Services.AddOptions<KestrelServerOptions>().Configure<IOptions<ServerOptions>>(
-            (kestrel, server) => ConfigureKestrel(kestrel, server.Value));
+        var openFiles = OpenFileLimit.RaiseToMaximum();
+        builder.Services.AddSingleton(openFiles);
 
-        var port = builder.Configuration.GetValue($"{ServerOptions.SectionName}:{nameof(ServerOptions.Port)}", new ServerOptions().Port);
-        if (port <= 0 && !startup.HostedByFactory)
+        // Planned now rather than when Kestrel reads its options, which happens while the application is built, where
+        // a bad port or an unresolvable name is an unhandled exception: here it becomes a one-line start-up failure.
+        // The host factory of the tests replaces the server and needs no listener.
+        Action<KestrelServerOptions>? listen = null;
+        if (!startup.HostedByFactory)
         {
-            // A chore-only instance: the host runs the engine and background jobs but no HTTP server at all.
-            builder.Services.AddSingleton<IServer, NoHttpServer>();
+            var server = builder.Configuration.GetSection(ServerOptions.SectionName).Get<ServerOptions>() ?? new ServerOptions();
+            if (!TryPlanListeners(server, out listen, out var problem))
+            {
+                builder.Services.AddSingleton<IServer>(new UnstartableServer(problem));
+            }
+            else if (listen is null)
+            {
+                // A chore-only instance: the host runs the engine and background jobs but no HTTP server at all.
+                builder.Services.AddSingleton<IServer, NoHttpServer>();
+            }
         }
 
+        builder.Services.AddOptions<KestrelServerOptions>().Configure<IOptions<ServerOptions>>(
+            (kestrel, server) => ConfigureKestrel(kestrel, server.Value, openFiles, listen));
         return builder;
     }
 
-    private static void ConfigureKestrel(KestrelServerOptions kestrel, ServerOptions server)
+    private static void ConfigureKestrel(
+        KestrelServerOptions kestrel, ServerOptions server, OpenFileLimit openFiles, Action<KestrelServerOptions>? listen)
     {
         kestrel.AddServerHeader = false;
         kestrel.Limits.MaxRequestBodySize = server.MaxBodySize > 0 ? server.MaxBodySize : null;
-        if (server.Port <= 0)
+        // Below the open-files limit, so that a flood of idle connections is refused one by one while the server keeps
+        // descriptors to accept (and close) them, and to serve the connections it has.
+        var maxConnections = server.MaxConnections ?? openFiles.DefaultMaxConnections;
+        kestrel.Limits.MaxConcurrentConnections = maxConnections;
+        kestrel.Limits.MaxConcurrentUpgradedConnections = maxConnections;
+        listen?.Invoke(kestrel);
+    }
+
+    // False (with the reason) when the settings cannot make a listener; true with null when there is none to make.
+    private static bool TryPlanListeners(ServerOptions server, out Action<KestrelServerOptions>? listen, out string problem)
+    {
+        listen = null;
+        problem = "";
+        var port = server.Port;
+        if (port is < IPEndPoint.MinPort or > IPEndPoint.MaxPort)
         {
-            return;
+            problem = $"invalid port {port} (want {IPEndPoint.MinPort} to {IPEndPoint.MaxPort})";
+            return false;
+        }
+
+        if (server.MaxConnections is < 1)
+        {
+            problem = $"invalid maximum number of connections {server.MaxConnections} (want at least 1)";
+            return false;
+        }
+
+        if (port == 0)
+        {
+            return true;
         }
 
         var bind = server.Bind.Trim();
         if (bind.Length == 0)
         {
-            kestrel.ListenAnyIP(server.Port);
+            listen = kestrel => kestrel.ListenAnyIP(port);
         }
         else if (IPAddress.TryParse(bind.Trim('[', ']'), out var address))
         {
             // 0.0.0.0 is any IPv4 address and :: any IPv6 address, as with Go's net.Listen.
-            kestrel.Listen(address, server.Port);
+            listen = kestrel => kestrel.Listen(address, port);
         }
         else if (string.Equals(bind, "localhost", StringComparison.OrdinalIgnoreCase))
         {
-            kestrel.ListenLocalhost(server.Port);
+            listen = kestrel => kestrel.ListenLocalhost(port);
         }
         else
         {
-            foreach (var resolved in Dns.GetHostAddresses(bind))
+            IPAddress[] addresses;
+            try
             {
-                kestrel.Listen(resolved, server.Port);
+                addresses = Dns.GetHostAddresses(bind);
             }
+            catch (Exception exception) when (exception is SocketException or ArgumentException)
+            {
+                problem = $"cannot listen on {bind}:{port}: {exception.Message}";
+                return false;
+            }
+
+            if (addresses.Length == 0)
+            {
+                problem = $"cannot listen on {bind}:{port}: the name has no address";
+                return false;
+            }
+
+            listen = kestrel =>
+            {
+                foreach (var resolved in addresses)
+                {
+                    kestrel.Listen(resolved, port);
+                }
+            };
         }
+
+        return true;
     }
 }

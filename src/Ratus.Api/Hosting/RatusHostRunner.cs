@@ -1,5 +1,7 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 using Ratus.Api.Cli;
 using Ratus.Infrastructure;
@@ -34,6 +36,9 @@ public static partial class RatusHostRunner
         {
             var engine = app.Services.GetRequiredService<IOptions<EngineOptions>>().Value.Name.ToLowerInvariant();
             LogListening(logger, FormatEndpoint(server.Bind, server.Port), engine, server.Bind, server.Port, RatusCommandLine.Version);
+            var openFiles = app.Services.GetRequiredService<OpenFileLimit>();
+            var kestrel = app.Services.GetRequiredService<IOptions<KestrelServerOptions>>().Value;
+            LogConnectionLimit(logger, FormatLimit(kestrel.Limits.MaxConcurrentConnections), FormatLimit(openFiles.Current), FormatLimit(openFiles.Maximum));
         }
 
         if (app.Services.GetRequiredService<IOptions<ChoreOptions>>().Value.Interval > TimeSpan.Zero)
@@ -67,9 +72,14 @@ public static partial class RatusHostRunner
             ? $"[{bind}]:{port}"
             : $"{bind}:{port}";
 
+    private static string FormatLimit(long? limit) => limit?.ToString(CultureInfo.InvariantCulture) ?? "unlimited";
+
     // The original's line comes first (scripts wait for "start listening on <bind>:<port>"); the rest is structured.
     [LoggerMessage(Level = LogLevel.Information, Message = "start listening on {Endpoint} (engine {Engine}, bind {Bind}, port {Port}, version {Version})")]
     private static partial void LogListening(ILogger logger, string endpoint, string engine, string bind, int port, string version);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "serving at most {MaxConnections} connections (open files limit {OpenFiles}, hard limit {OpenFilesMaximum})")]
+    private static partial void LogConnectionLimit(ILogger logger, string maxConnections, string openFiles, string openFilesMaximum);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "start running background jobs")]
     private static partial void LogBackgroundJobs(ILogger logger);

@@ -14,6 +14,26 @@ public sealed class RatusCommandLineTests
 {
     private static readonly Func<string, string?> NoEnvironment = _ => null;
 
+    // One bad value per kind of flag, and every flag of that kind refuses it, from the command line and from its
+    // environment variable.
+    private static readonly Dictionary<FlagKind, string> BadValues = new()
+    {
+        [FlagKind.Int32] = "-1",
+        [FlagKind.Count] = "0",
+        [FlagKind.Port] = "65536",
+        [FlagKind.ByteCount] = "0",
+        [FlagKind.Duration] = "-1s",
+        [FlagKind.TimerDuration] = "1193h2m47.295s",
+        [FlagKind.Bool] = "yes",
+        [FlagKind.Engine] = "foo",
+        [FlagKind.Address] = "127.0.0.1:8080",
+        [FlagKind.MongoUri] = "localhost:27017",
+        [FlagKind.MongoDatabase] = "my.db",
+        [FlagKind.MongoCollection] = "system.tasks",
+        [FlagKind.LogFormat] = "xml",
+        [FlagKind.FsyncMode] = "sometimes",
+    };
+
     [Test]
     public void Parse_Scenario25_ShortPortAndBindWithEquals()
     {
@@ -129,6 +149,7 @@ public sealed class RatusCommandLineTests
             ["PORT"] = "8080",
             ["BIND"] = "::1",
             ["MAX_BODY_SIZE"] = "2048",
+            ["MAX_CONNECTIONS"] = "300",
             ["CHORE_INTERVAL"] = "1m30s",
             ["CHORE_INITIAL_DELAY"] = "10s",
             ["CHORE_INITIAL_RANDOM"] = "T",
@@ -163,7 +184,7 @@ public sealed class RatusCommandLineTests
         Assert.Multiple(() =>
         {
             Assert.That(BindFrom<EngineOptions>(result, EngineOptions.SectionName).Name, Is.EqualTo("MemDB"));
-            Assert.That((server.Port, server.Bind, server.MaxBodySize), Is.EqualTo((8080, "::1", 2048L)));
+            Assert.That((server.Port, server.Bind, server.MaxBodySize, server.MaxConnections), Is.EqualTo((8080, "::1", 2048L, (int?)300)));
             Assert.That((chore.Interval, chore.InitialDelay, chore.InitialRandom),
                 Is.EqualTo((TimeSpan.FromSeconds(90), TimeSpan.FromSeconds(10), true)));
             Assert.That((pagination.MaxLimit, pagination.MaxOffset), Is.EqualTo((50, 500)));
@@ -214,16 +235,79 @@ public sealed class RatusCommandLineTests
     }
 
     [Test]
-    public void Parse_EmptyEnvironmentValues_CountAsUnsetExceptForStrings()
+    public void Parse_EmptyEnvironmentValues_CountAsUnsetExceptForPathsAndTheAddress()
     {
-        var result = RatusCommandLine.Parse([], name => name is "PORT" or "MEMDB_SNAPSHOT_PATH" ? "" : null);
+        string[] values = ["PORT", "ENGINE", "MONGODB_URI", "MONGODB_DATABASE", "MEMDB_SNAPSHOT_PATH", "BIND"];
+        var result = RatusCommandLine.Parse([], name => values.Contains(name) ? "" : null);
 
         Assert.Multiple(() =>
         {
-            Assert.That(result.Outcome, Is.EqualTo(CommandLineOutcome.Run));
-            Assert.That(result.Configuration.ContainsKey("Server:Port"), Is.False);
+            Assert.That(result.Outcome, Is.EqualTo(CommandLineOutcome.Run), result.Error);
+            Assert.That(result.Configuration.Keys, Is.EquivalentTo(new[] { "MemDb:SnapshotPath", "Server:Bind" }));
             Assert.That(result.Configuration["MemDb:SnapshotPath"], Is.EqualTo(""));
+            Assert.That(result.Configuration["Server:Bind"], Is.EqualTo(""));
         });
+    }
+
+    [Test]
+    public void Parse_MaxConnections_IsUnsetByDefaultAndTakenFromTheFlag()
+    {
+        Assert.Multiple(() =>
+        {
+            Assert.That(Bind<ServerOptions>(ServerOptions.SectionName).MaxConnections, Is.Null);
+            Assert.That(Bind<ServerOptions>(ServerOptions.SectionName, "--max-connections", "50").MaxConnections, Is.EqualTo(50));
+        });
+    }
+
+    // The edges of every range are accepted.
+    [TestCase("--port", "0")]
+    [TestCase("--port", "65535")]
+    [TestCase("--engine", "MongoDB")]
+    [TestCase("--bind", "")]
+    [TestCase("--bind", "::")]
+    [TestCase("--bind", "[::1]")]
+    [TestCase("--bind", "localhost")]
+    [TestCase("--bind", "ratus-0.ratus.default.svc.cluster.local")]
+    [TestCase("--max-body-size", "1")]
+    [TestCase("--pagination-max-limit", "2147483647")]
+    [TestCase("--max-connections", "1")]
+    [TestCase("--max-connections", "2147483647")]
+    [TestCase("--chore-interval", "0")]
+    [TestCase("--chore-interval", "1193h2m47.294s")]
+    [TestCase("--chore-initial-delay", "1193h")]
+    [TestCase("--pagination-max-limit", "1")]
+    [TestCase("--pagination-max-offset", "0")]
+    [TestCase("--memdb-retention-period", "0s")]
+    [TestCase("--memdb-retention-period", "100000h")]
+    [TestCase("--mongodb-uri", "mongodb+srv://user:pass@cluster0.example.net/?retryWrites=true")]
+    [TestCase("--mongodb-uri", "mongodb://a:27017,b:27018/?replicaSet=rs0")]
+    [TestCase("--mongodb-database", "ratus-prod_2")]
+    [TestCase("--mongodb-collection", "tasks.v2")]
+    public void Parse_ValueInRange_Runs(string flag, string value)
+    {
+        var result = RatusCommandLine.Parse([flag, value], NoEnvironment);
+
+        Assert.That(result.Outcome, Is.EqualTo(CommandLineOutcome.Run), result.Error);
+    }
+
+    [Test]
+    public void Parse_EveryFlagButAPath_RefusesABadValue()
+    {
+        Assert.That(BadValues.Keys, Is.EquivalentTo(Enum.GetValues<FlagKind>().Except([FlagKind.String])), "a kind without a bad value to try");
+        Assert.Multiple(() =>
+        {
+            foreach (var flag in Flags.All.Where(f => f.Kind != FlagKind.String))
+            {
+                var bad = BadValues[flag.Kind];
+                var fromFlag = RatusCommandLine.Parse([$"{flag.LongForm}={bad}"], NoEnvironment);
+                var fromEnvironment = RatusCommandLine.Parse([], name => name == flag.EnvironmentVariable ? bad : null);
+                Assert.That(fromFlag.Outcome, Is.EqualTo(CommandLineOutcome.Error), $"{flag.LongForm}={bad}");
+                Assert.That(fromFlag.Error, Does.StartWith($"error processing {flag.LongForm}: "));
+                Assert.That(fromEnvironment.Outcome, Is.EqualTo(CommandLineOutcome.Error), $"{flag.EnvironmentVariable}={bad}");
+            }
+        });
+        Assert.That(Flags.All.Where(f => f.Kind == FlagKind.String).Select(f => f.Name), Is.EquivalentTo(new[] { "memdb-snapshot-path", "memdb-aof-path" }),
+            "only paths take any value");
     }
 
     [TestCase("1", true)]
@@ -256,9 +340,33 @@ public sealed class RatusCommandLineTests
     [TestCase(new[] { "--no-such-flag" }, "--no-such-flag")]
     [TestCase(new[] { "positional" }, "positional")]
     [TestCase(new[] { "--port" }, "--port")]
-    [TestCase(new[] { "--max-body-size", "0" }, "error processing --max-body-size: strconv.ParseInt: parsing \"0\": value out of range")]
+    [TestCase(new[] { "--max-body-size", "0" }, "error processing --max-body-size: strconv.ParseInt: parsing \"0\": value out of range (want at least 1)")]
     [TestCase(new[] { "--log-format", "xml" }, "error processing --log-format: invalid log format \"xml\" (want text or json)")]
     [TestCase(new[] { "--max-body-size=-1" }, "value out of range")]
+    [TestCase(new[] { "--port", "99999" }, "error processing --port: strconv.ParseInt: parsing \"99999\": value out of range (want 0 to 65535)")]
+    [TestCase(new[] { "--port=-1" }, "error processing --port: strconv.ParseInt: parsing \"-1\": value out of range (want 0 to 65535)")]
+    [TestCase(new[] { "-p", "65536" }, "value out of range (want 0 to 65535)")]
+    [TestCase(new[] { "--engine", "foo" }, "error processing --engine: unknown storage engine \"foo\" (want memdb or mongodb)")]
+    [TestCase(new[] { "--engine", "" }, "unknown storage engine \"\"")]
+    [TestCase(new[] { "--bind", "0.0.0.0:80" }, "error processing --bind: invalid address \"0.0.0.0:80\" (want an IP address or a host name, without a port)")]
+    [TestCase(new[] { "--bind", "[::1]:80" }, "invalid address")]
+    [TestCase(new[] { "--bind", "my host" }, "invalid address")]
+    [TestCase(new[] { "--chore-interval=-1s" }, "error processing --chore-interval: time: duration \"-1s\" out of range (want 0s to 1193h2m47.294s)")]
+    [TestCase(new[] { "--chore-initial-delay", "2000h" }, "out of range (want 0s to 1193h2m47.294s)")]
+    [TestCase(new[] { "--memdb-snapshot-interval=-5m" }, "error processing --memdb-snapshot-interval: time: duration \"-5m\" out of range (want 0s or more)")]
+    [TestCase(new[] { "--memdb-retention-period=-1h" }, "out of range (want 0s or more)")]
+    [TestCase(new[] { "--mongodb-retention-period=-1s" }, "out of range (want 0s or more)")]
+    [TestCase(new[] { "--pagination-max-limit", "0" }, "error processing --pagination-max-limit: strconv.ParseInt: parsing \"0\": value out of range (want 1 to 2147483647)")]
+    [TestCase(new[] { "--pagination-max-offset=-1" }, "value out of range (want 0 to 2147483647)")]
+    [TestCase(new[] { "--max-connections", "0" }, "error processing --max-connections: strconv.ParseInt: parsing \"0\": value out of range (want 1 to 2147483647)")]
+    [TestCase(new[] { "--max-connections", "many" }, "invalid syntax")]
+    [TestCase(new[] { "--memdb-aof-max-size", "0" }, "value out of range (want at least 1)")]
+    [TestCase(new[] { "--mongodb-uri", "foo" }, "error processing --mongodb-uri: invalid MongoDB URI: ")]
+    [TestCase(new[] { "--mongodb-uri", "http://localhost" }, "invalid MongoDB URI")]
+    [TestCase(new[] { "--mongodb-database", "" }, "error processing --mongodb-database: invalid MongoDB database name \"\"")]
+    [TestCase(new[] { "--mongodb-database", "a/b" }, "invalid MongoDB database name \"a/b\"")]
+    [TestCase(new[] { "--mongodb-collection", "" }, "error processing --mongodb-collection: invalid MongoDB collection name \"\"")]
+    [TestCase(new[] { "--mongodb-collection", "a$b" }, "invalid MongoDB collection name")]
     public void Parse_BadArgument_FailsWithError(string[] args, string expectedError)
     {
         var result = RatusCommandLine.Parse(args, NoEnvironment);
@@ -281,6 +389,18 @@ public sealed class RatusCommandLineTests
         {
             Assert.That(result.Outcome, Is.EqualTo(CommandLineOutcome.Error));
             Assert.That(result.Error, Is.EqualTo(expectedError));
+        });
+    }
+
+    [Test]
+    public void Parse_MongoUriError_DoesNotRepeatTheUri()
+    {
+        var result = RatusCommandLine.Parse(["--mongodb-uri", "mongodb//user:s3cret@db"], NoEnvironment);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(result.Outcome, Is.EqualTo(CommandLineOutcome.Error));
+            Assert.That(result.Error, Does.Not.Contain("s3cret"));
         });
     }
 
@@ -323,7 +443,7 @@ public sealed class RatusCommandLineTests
     }
 
     [Test]
-    public void Report_BadValue_PrintsUsageAndErrorToStandardErrorAndExitsTwo()
+    public void Report_BadValue_PrintsTheErrorThenTheUsageToStandardErrorAndExitsTwo()
     {
         var (exitCode, output, error) = Run("--port", "abc");
 
@@ -331,9 +451,17 @@ public sealed class RatusCommandLineTests
         {
             Assert.That(exitCode, Is.EqualTo(2));
             Assert.That(output, Is.Empty);
-            Assert.That(error, Does.StartWith("Usage: ratus "));
-            Assert.That(error.TrimEnd(), Does.EndWith("error: error processing --port: strconv.ParseInt: parsing \"abc\": invalid syntax"));
+            Assert.That(error, Is.EqualTo(
+                "error: error processing --port: strconv.ParseInt: parsing \"abc\": invalid syntax" + Environment.NewLine
+                + Environment.NewLine + RatusCommandLine.Usage));
         });
+    }
+
+    [Test]
+    public void Usage_ListsMaxConnectionsAfterMaxBodySize()
+    {
+        Assert.That(RatusCommandLine.Usage, Does.Contain("[--max-body-size BYTES] [--max-connections MAX-CONNECTIONS] [--chore-interval"));
+        Assert.That(RatusCommandLine.Usage, Does.Contain("env: MAX_CONNECTIONS]"));
     }
 
     [Test]

@@ -4,20 +4,22 @@ using System.Text;
 
 namespace Ratus.Api.Tests.Hosting;
 
-/// A program a test runs as `dotnet {dll}`, its standard output and error collected line by line. Disposing kills it
+/// A program a test runs as `dotnet {dll}`, its standard output and error collected line by line (together, and
+/// standard error alone). Disposing kills it
 /// if it still runs.
 internal abstract class ChildProcess : IDisposable
 {
     // Qualified: the Ratus.Api.Tests.Process namespace hides the type's simple name here.
     private readonly System.Diagnostics.Process _process;
     private readonly StringBuilder _output = new();
+    private readonly StringBuilder _error = new();
     private readonly object _gate = new();
 
     protected ChildProcess(ProcessStartInfo startInfo)
     {
         _process = new System.Diagnostics.Process { StartInfo = startInfo };
-        _process.OutputDataReceived += (_, e) => Append(e.Data);
-        _process.ErrorDataReceived += (_, e) => Append(e.Data);
+        _process.OutputDataReceived += (_, e) => Append(e.Data, toError: false);
+        _process.ErrorDataReceived += (_, e) => Append(e.Data, toError: true);
         _process.Start();
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
@@ -34,7 +36,21 @@ internal abstract class ChildProcess : IDisposable
         }
     }
 
+    /// Standard error alone, in the order it was written.
+    public string Error
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _error.ToString();
+            }
+        }
+    }
+
     public int ExitCode => _process.ExitCode;
+
+    public bool HasExited => _process.HasExited;
 
     public int Id => _process.Id;
 
@@ -126,7 +142,7 @@ internal abstract class ChildProcess : IDisposable
         return startInfo;
     }
 
-    private void Append(string? line)
+    private void Append(string? line, bool toError)
     {
         if (line is null)
         {
@@ -136,6 +152,10 @@ internal abstract class ChildProcess : IDisposable
         lock (_gate)
         {
             _output.AppendLine(line);
+            if (toError)
+            {
+                _error.AppendLine(line);
+            }
         }
     }
 }

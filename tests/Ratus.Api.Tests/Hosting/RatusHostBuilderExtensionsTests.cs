@@ -22,6 +22,49 @@ public sealed class RatusHostBuilderExtensionsTests
     }
 
     [Test]
+    public async Task AddRatusHost_MaxConnections_BecomesKestrelsConnectionLimits()
+    {
+        await using var app = Build(new() { ["Server:MaxConnections"] = "50", ["Server:Port"] = "8080" });
+
+        var limits = app.Services.GetRequiredService<IOptions<KestrelServerOptions>>().Value.Limits;
+
+        Assert.That((limits.MaxConcurrentConnections, limits.MaxConcurrentUpgradedConnections), Is.EqualTo(((long?)50, (long?)50)));
+    }
+
+    [Test]
+    public async Task AddRatusHost_NoMaxConnections_DerivesThemFromTheOpenFileLimit()
+    {
+        await using var app = Build(new() { ["Server:Port"] = "8080" });
+
+        var openFiles = app.Services.GetRequiredService<OpenFileLimit>();
+        var limits = app.Services.GetRequiredService<IOptions<KestrelServerOptions>>().Value.Limits;
+        Assert.Multiple(() =>
+        {
+            Assert.That(limits.MaxConcurrentConnections, Is.EqualTo(openFiles.DefaultMaxConnections));
+            Assert.That(limits.MaxConcurrentUpgradedConnections, Is.EqualTo(openFiles.DefaultMaxConnections));
+        });
+        if (OperatingSystem.IsLinux())
+        {
+            Assert.That(limits.MaxConcurrentConnections, Is.Not.Null.And.LessThan(openFiles.Current!.Value));
+        }
+    }
+
+    // Kestrel reads its options while the application is built, where these used to be unhandled exceptions (a stack
+    // trace and exit code 134) or, for a negative port, an instance that silently served nothing.
+    [TestCase("Server:Port", "99999", "invalid port 99999 (want 0 to 65535)")]
+    [TestCase("Server:Port", "-1", "invalid port -1 (want 0 to 65535)")]
+    [TestCase("Server:MaxConnections", "0", "invalid maximum number of connections 0 (want at least 1)")]
+    [TestCase("Server:Bind", "no-such-host.invalid", "cannot listen on no-such-host.invalid:8080: ")]
+    public async Task AddRatusHost_SettingsThatCannotListen_FailTheStartNotTheBuild(string key, string value, string reason)
+    {
+        await using var app = Build(new() { ["Server:Port"] = "8080", [key] = value });
+
+        Assert.That(app.Services.GetRequiredService<IServer>(), Is.InstanceOf<UnstartableServer>());
+        var failure = Assert.ThrowsAsync<InvalidOperationException>(() => app.StartAsync());
+        Assert.That(failure!.Message, Does.StartWith(reason));
+    }
+
+    [Test]
     public async Task AddRatusHost_PortZero_RunsNoHttpServer()
     {
         await using var app = Build(new() { ["Server:Port"] = "0" });

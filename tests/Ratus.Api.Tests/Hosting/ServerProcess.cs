@@ -23,7 +23,28 @@ internal sealed class ServerProcess(ProcessStartInfo startInfo) : ChildProcess(s
 
     /// Starts the server with the given environment variables on top of a cleaned environment (no flag variables
     /// inherited from the machine), e.g. a container image's ENV block.
-    public static ServerProcess Start(IReadOnlyDictionary<string, string> environment, params string[] args)
+    public static ServerProcess Start(IReadOnlyDictionary<string, string> environment, params string[] args) =>
+        new(CreateStartInfo(environment, args));
+
+    /// Starts the server under util-linux `prlimit --nofile=limit:limit`, as a container or a systemd unit with that
+    /// open-files limit would. prlimit executes the server in its own process, so Id is the server's.
+    public static ServerProcess StartWithOpenFileLimit(int limit, params string[] args)
+    {
+        var startInfo = CreateStartInfo(new Dictionary<string, string>(), args);
+        startInfo.ArgumentList.Insert(0, startInfo.FileName);
+        startInfo.ArgumentList.Insert(0, $"--nofile={limit}:{limit}");
+        startInfo.FileName = "prlimit";
+        return new ServerProcess(startInfo);
+    }
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static ProcessStartInfo CreateStartInfo(IReadOnlyDictionary<string, string> environment, string[] args)
     {
         Assert.That(File.Exists(ServerDll), Is.True, $"server not built at {ServerDll}");
         var startInfo = Dotnet(ServerDll, Path.GetTempPath(), args);
@@ -39,13 +60,6 @@ internal sealed class ServerProcess(ProcessStartInfo startInfo) : ChildProcess(s
             startInfo.Environment[name] = value;
         }
 
-        return new ServerProcess(startInfo);
-    }
-
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        return startInfo;
     }
 }

@@ -94,31 +94,44 @@ public sealed class ServerProcessTests
         });
     }
 
-    [Test]
-    public async Task Server_UnknownEngine_ExitsWithOneAndLogsTheReason()
+    // Each of these once started (a port of -1 served nothing), crashed with a stack trace (exit code 134) or exited
+    // with a log line (exit code 1), with the error, if any, after 30 lines of usage.
+    [TestCase(new[] { "--port", "abc" }, "error: error processing --port: strconv.ParseInt: parsing \"abc\": invalid syntax")]
+    [TestCase(new[] { "--port", "99999" }, "error: error processing --port: strconv.ParseInt: parsing \"99999\": value out of range (want 0 to 65535)")]
+    [TestCase(new[] { "--port=-1" }, "error: error processing --port: strconv.ParseInt: parsing \"-1\": value out of range (want 0 to 65535)")]
+    [TestCase(new[] { "--engine", "foo" }, "error: error processing --engine: unknown storage engine \"foo\" (want memdb or mongodb)")]
+    [TestCase(new[] { "--port", "0", "--chore-initial-delay", "2000h" }, "error: error processing --chore-initial-delay: time: duration \"2000h\" out of range")]
+    [TestCase(new[] { "--bind", "127.0.0.1:8080" }, "error: error processing --bind: invalid address \"127.0.0.1:8080\"")]
+    public async Task Server_BadValue_PrintsTheErrorFirstThenTheUsageAndExitsTwo(string[] args, string error)
     {
-        _server = ServerProcess.Start("--engine", "foo", "--port", "0");
+        _server = ServerProcess.Start(args);
+
+        Assert.That(await _server.WaitForExitAsync(StartTimeout), Is.True, "the server did not exit");
+        var lines = _server.Error.Split('\n');
+        Assert.Multiple(() =>
+        {
+            Assert.That(_server.ExitCode, Is.EqualTo(2));
+            Assert.That(lines[0], Does.StartWith(error));
+            Assert.That(lines[1], Is.Empty);
+            Assert.That(lines[2], Does.StartWith("Usage: ratus "));
+            Assert.That(_server.Error.Trim(), Does.EndWith("display version and exit"), "nothing but the usage after the error");
+            Assert.That(_server.Output, Is.EqualTo(_server.Error), "nothing on standard output");
+        });
+    }
+
+    [Test]
+    public async Task Server_BindNameThatDoesNotResolve_ExitsWithOneAndLogsTheReasonOnOneLine()
+    {
+        var port = ServerProcess.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        _server = ServerProcess.Start("--port", port, "--bind", "no-such-host.invalid");
 
         Assert.That(await _server.WaitForExitAsync(StartTimeout), Is.True, "the server did not exit");
         Assert.Multiple(() =>
         {
             Assert.That(_server.ExitCode, Is.EqualTo(1));
-            Assert.That(_server.Output, Does.Contain("unknown storage engine: foo"));
+            Assert.That(_server.Output, Does.Match($@"crit: Ratus\.Api\[\d+\] cannot listen on no-such-host\.invalid:{port}: "));
             Assert.That(_server.Output, Does.Not.Contain("   at "), "a start-up error is one line, not a stack trace");
-        });
-    }
-
-    [Test]
-    public async Task Server_BadPort_PrintsUsageAndErrorAndExitsNonZero()
-    {
-        _server = ServerProcess.Start("--port", "abc");
-
-        Assert.That(await _server.WaitForExitAsync(StartTimeout), Is.True, "the server did not exit");
-        Assert.Multiple(() =>
-        {
-            Assert.That(_server.ExitCode, Is.Not.Zero);
-            Assert.That(_server.Output, Does.Contain("Usage: ratus "));
-            Assert.That(_server.Output, Does.Contain("error: error processing --port"));
+            Assert.That(_server.Output, Does.Not.Contain("start listening"));
         });
     }
 
