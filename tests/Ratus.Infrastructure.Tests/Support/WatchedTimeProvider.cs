@@ -47,10 +47,8 @@ public sealed class WatchedTimeProvider(DateTimeOffset start) : FakeTimeProvider
 
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
     {
-        // Watched before the fake timer exists: one due at once may fire inside CreateTimer.
         var timer = new WatchedTimer(this);
-        timer.Changed(dueTime, period);
-        timer.Inner = base.CreateTimer(
+        timer.Arm(dueTime, period, () => timer.Inner = base.CreateTimer(
             s =>
             {
                 timer.Fired();
@@ -58,7 +56,7 @@ public sealed class WatchedTimeProvider(DateTimeOffset start) : FakeTimeProvider
             },
             state,
             dueTime,
-            period);
+            period));
         return timer;
     }
 
@@ -80,7 +78,7 @@ public sealed class WatchedTimeProvider(DateTimeOffset start) : FakeTimeProvider
 
             if (await Task.WhenAny(changed, limit) == limit)
             {
-                Assert.Fail($"no {what} after {WaitLimit.TotalSeconds} s; waiting timers: [{string.Join(", ", Timers.Select(t => t.ToString("O")))}] at {GetUtcNow():O}");
+                Assert.Fail($"waited {WaitLimit.TotalSeconds} s for {what}; waiting timers: [{string.Join(", ", Timers.Select(t => t.ToString("O")))}] at {GetUtcNow():O}");
             }
         }
     }
@@ -106,34 +104,49 @@ public sealed class WatchedTimeProvider(DateTimeOffset start) : FakeTimeProvider
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// Follows one timer: it waits from its creation or Change with a due time until it fires (once, unless it is
-    /// periodic) or is disposed.
+    /// periodic) or is disposed. It shows as waiting only once the fake clock knows it, so a test that sees it and
+    /// moves the clock does fire it.
     private sealed class WatchedTimer(WatchedTimeProvider clock) : ITimer
     {
         private readonly Lock _gate = new();
         private TimeSpan _period = Timeout.InfiniteTimeSpan;
+        private long _fired;
         private bool _disposed;
 
         public ITimer Inner { get; set; } = null!;
 
         public DateTimeOffset Due { get; private set; }
 
+        private bool Periodic => _period != Timeout.InfiniteTimeSpan && _period != TimeSpan.Zero;
+
         public bool Change(TimeSpan dueTime, TimeSpan period)
         {
-            Changed(dueTime, period);
-            return Inner.Change(dueTime, period);
+            var changed = false;
+            Arm(dueTime, period, () => changed = Inner.Change(dueTime, period));
+            return changed;
         }
 
-        public void Changed(TimeSpan dueTime, TimeSpan period)
+        /// Runs <paramref name="register"/> (which arms the fake timer), then shows the timer as waiting unless it
+        /// fired meanwhile (a due time of zero fires at once).
+        public void Arm(TimeSpan dueTime, TimeSpan period, Action register)
         {
+            var due = clock.GetUtcNow() + dueTime;
+            long fired;
             lock (_gate)
             {
-                if (_disposed)
+                _period = period;
+                fired = _fired;
+            }
+
+            register();
+            lock (_gate)
+            {
+                if (_disposed || (_fired != fired && !Periodic))
                 {
                     return;
                 }
 
-                _period = period;
-                Due = clock.GetUtcNow() + dueTime;
+                Due = due;
                 clock.Update(this, waiting: dueTime != Timeout.InfiniteTimeSpan);
             }
         }
@@ -142,18 +155,18 @@ public sealed class WatchedTimeProvider(DateTimeOffset start) : FakeTimeProvider
         {
             lock (_gate)
             {
+                _fired++;
                 if (_disposed)
                 {
                     return;
                 }
 
-                var periodic = _period != Timeout.InfiniteTimeSpan && _period != TimeSpan.Zero;
-                if (periodic)
+                if (Periodic)
                 {
                     Due += _period;
                 }
 
-                clock.Update(this, waiting: periodic);
+                clock.Update(this, waiting: Periodic);
             }
         }
 
