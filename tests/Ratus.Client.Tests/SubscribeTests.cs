@@ -1,12 +1,17 @@
 using System.Collections.Concurrent;
 using System.Net;
 using Microsoft.Extensions.Time.Testing;
+using Ratus.Infrastructure.Tests.Support;
 
 namespace Ratus.Client.Tests;
 
 /// Spec §7.4 #19, #21, #22, #23, and the lease deadline, against the real server (or a stub where the spec uses one).
+/// Every wait of a subscription is on a fake clock that the test moves only while the loop is waiting on it: the spec's
+/// "cancelled after 150 ms" becomes "moved 150 ms", and what ran by then does not depend on how busy the machine is.
 public sealed class SubscribeTests
 {
+    private static readonly TimeSpan WaitLimit = TimeSpan.FromSeconds(30);
+
     private RatusServer _server = null!;
     private IRatusClient _client = null!;
     private IAsyncDisposable _provider = null!;
@@ -17,10 +22,7 @@ public sealed class SubscribeTests
         _server = new RatusServer();
         (_client, var provider) = Clients.Create(() => _server.Server.CreateHandler());
         _provider = provider;
-        // Warm the server and the client up, so that the timing tests measure the loop rather than the JIT.
-        await Seed("warm", 2);
-        await _client.SubscribeAsync("warm", (l, ct) => ValueTask.CompletedTask, new SubscribeOptions { DrainInterval = TimeSpan.FromMilliseconds(10) },
-            new CancellationTokenSource(TimeSpan.FromMilliseconds(100)).Token);
+        await _client.GetReadinessAsync();
     }
 
     [OneTimeTearDown]
@@ -36,6 +38,8 @@ public sealed class SubscribeTests
         await _client.InsertTasksAsync(Enumerable.Range(0, count).Select(i => new RatusTask { Id = $"{topic}/{i:D3}", Topic = topic, Scheduled = due }));
     }
 
+    private static readonly TimeSpan Ms50 = TimeSpan.FromMilliseconds(50);
+
     private static readonly TimeSpan Ms100 = TimeSpan.FromMilliseconds(100);
 
     [Test]
@@ -43,13 +47,24 @@ public sealed class SubscribeTests
     {
         // #19: PollInterval 100 ms, cancelled after 150 ms: the handler (which commits itself) runs exactly twice.
         await Seed("timing", 5);
+        var time = new WatchedTimeProvider();
         int calls = 0;
-        using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(150));
-        await _client.SubscribeAsync("timing", async (lease, ct) =>
+        using var cts = new CancellationTokenSource();
+        var subscription = _client.SubscribeAsync("timing", async (lease, ct) =>
         {
             Interlocked.Increment(ref calls);
             await lease.CommitAsync(ct);
-        }, new SubscribeOptions { Timeout = TimeSpan.FromSeconds(30), PollInterval = Ms100 }, cts.Token);
+        }, new SubscribeOptions { Timeout = TimeSpan.FromSeconds(30), PollInterval = Ms100, TimeProvider = time }, cts.Token);
+
+        await time.WaitForTimerAsync(Ms100);
+        Assert.That(Volatile.Read(ref calls), Is.EqualTo(1), "at 0 ms");
+        time.Advance(Ms100);
+        await time.WaitForTimerAsync(Ms100);
+        Assert.That(Volatile.Read(ref calls), Is.EqualTo(2), "at 100 ms");
+        time.Advance(Ms50);
+        await cts.CancelAsync();
+        await subscription.WaitAsync(WaitLimit);
+
         Assert.That(calls, Is.EqualTo(2));
         Assert.That((await _client.ListTasksAsync("timing")).Count(t => t.State == TaskState.Completed), Is.EqualTo(2));
     }
@@ -61,10 +76,21 @@ public sealed class SubscribeTests
         using var stub = Stub.Error(HttpStatusCode.NotFound, "not found");
         var (client, provider) = Clients.Create(() => stub);
         await using var _ = provider;
+        var time = new WatchedTimeProvider();
         int calls = 0, errors = 0;
-        using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(150));
-        await client.SubscribeAsync("drain", (_, _) => { calls++; return ValueTask.CompletedTask; },
-            new SubscribeOptions { DrainInterval = Ms100, OnError = (_, _) => { errors++; return ValueTask.CompletedTask; } }, cts.Token);
+        using var cts = new CancellationTokenSource();
+        var subscription = client.SubscribeAsync("drain", (_, _) => { calls++; return ValueTask.CompletedTask; },
+            new SubscribeOptions { DrainInterval = Ms100, OnError = (_, _) => { errors++; return ValueTask.CompletedTask; }, TimeProvider = time }, cts.Token);
+
+        await time.WaitForTimerAsync(Ms100);
+        Assert.That(stub.Calls, Is.EqualTo(1), "at 0 ms");
+        time.Advance(Ms100);
+        await time.WaitForTimerAsync(Ms100);
+        Assert.That(stub.Calls, Is.EqualTo(2), "at 100 ms");
+        time.Advance(Ms50);
+        await cts.CancelAsync();
+        await subscription.WaitAsync(WaitLimit);
+
         Assert.That((calls, errors, stub.Calls), Is.EqualTo((0, 0, 2)));
     }
 
@@ -75,11 +101,22 @@ public sealed class SubscribeTests
         using var stub = Stub.Error(HttpStatusCode.InternalServerError, "boom");
         var (client, provider) = Clients.Create(() => stub);
         await using var _ = provider;
+        var time = new WatchedTimeProvider();
         var errors = new ConcurrentQueue<Exception>();
         int calls = 0;
-        using var cts = new CancellationTokenSource(TimeSpan.FromMilliseconds(150));
-        await client.SubscribeAsync("error", (_, _) => { calls++; return ValueTask.CompletedTask; },
-            new SubscribeOptions { ErrorInterval = Ms100, OnError = (e, _) => { errors.Enqueue(e); return ValueTask.CompletedTask; } }, cts.Token);
+        using var cts = new CancellationTokenSource();
+        var subscription = client.SubscribeAsync("error", (_, _) => { calls++; return ValueTask.CompletedTask; },
+            new SubscribeOptions { ErrorInterval = Ms100, OnError = (e, _) => { errors.Enqueue(e); return ValueTask.CompletedTask; }, TimeProvider = time }, cts.Token);
+
+        await time.WaitForTimerAsync(Ms100);
+        Assert.That(errors, Has.Count.EqualTo(1), "at 0 ms");
+        time.Advance(Ms100);
+        await time.WaitForTimerAsync(Ms100);
+        Assert.That(errors, Has.Count.EqualTo(2), "at 100 ms");
+        time.Advance(Ms50);
+        await cts.CancelAsync();
+        await subscription.WaitAsync(WaitLimit);
+
         Assert.That(calls, Is.Zero);
         Assert.That(errors, Has.Count.EqualTo(2).And.All.InstanceOf<RatusException>().With.Property(nameof(RatusException.StatusCode)).EqualTo(500));
         Assert.That(stub.Calls, Is.EqualTo(2), "polls are not retried");
@@ -108,17 +145,19 @@ public sealed class SubscribeTests
         await Seed("inflight", 1);
         using var cts = new CancellationTokenSource();
         var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         bool handlerTokenCancelled = true;
         var subscription = _client.SubscribeAsync("inflight", async (_, ct) =>
         {
             started.SetResult();
-            await Task.Delay(200, CancellationToken.None);
+            await release.Task;
             handlerTokenCancelled = ct.IsCancellationRequested;
         }, null, cts.Token);
-        await started.Task;
+        await started.Task.WaitAsync(WaitLimit);
         await cts.CancelAsync();
         Assert.That(subscription.IsCompleted, Is.False, "waits for the running handler");
-        await subscription;
+        release.SetResult();
+        await subscription.WaitAsync(WaitLimit);
         Assert.That(handlerTokenCancelled, Is.False, "the handler's token is the lease's, not the subscription's");
         Assert.That((await _client.GetTaskAsync("inflight/000")).State, Is.EqualTo(TaskState.Completed));
     }
@@ -139,15 +178,23 @@ public sealed class SubscribeTests
     public async Task ThreeWorkersDrainThirtyTasksEachExactlyOnce()
     {
         await Seed("drain30", 30);
+        var time = new WatchedTimeProvider();
         var seen = new ConcurrentDictionary<string, int>();
         int inFlight = 0, maxInFlight = 0;
+        var threeHold = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var all = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        using var cts = new CancellationTokenSource();
         var subscription = _client.SubscribeAsync("drain30", async (lease, _) =>
         {
             int now = Interlocked.Increment(ref inFlight);
             InterlockedMax(ref maxInFlight, now);
-            await Task.Delay(5, CancellationToken.None);
+            if (now == 3)
+            {
+                threeHold.TrySetResult();
+            }
+
+            // The first leases are held until every worker holds one, so the workers overlap however they are scheduled.
+            await threeHold.Task;
             Interlocked.Decrement(ref inFlight);
             if (seen.AddOrUpdate(lease.Task.Id, 1, (_, n) => n + 1) == 1 && seen.Count == 30)
             {
@@ -158,14 +205,24 @@ public sealed class SubscribeTests
             Concurrency = 3,
             ConcurrencyDelay = TimeSpan.FromMilliseconds(10),
             DrainInterval = TimeSpan.FromMilliseconds(20),
+            TimeProvider = time,
         }, cts.Token);
-        await all.Task.WaitAsync(cts.Token);
+
+        // Worker i makes its first poll i × ConcurrencyDelay after the start: at 0 ms only worker 0 holds a lease.
+        await time.WaitForTimerAsync(TimeSpan.FromMilliseconds(10));
+        await time.WaitForTimerAsync(TimeSpan.FromMilliseconds(20));
+        await WaitFor(() => Volatile.Read(ref inFlight) == 1);
+        time.Advance(TimeSpan.FromMilliseconds(10));
+        await WaitFor(() => Volatile.Read(ref inFlight) == 2);
+        Assert.That(time.Timers, Does.Contain(time.GetUtcNow() + TimeSpan.FromMilliseconds(10)), "worker 2 still waits its turn");
+        time.Advance(TimeSpan.FromMilliseconds(10));
+        await all.Task.WaitAsync(WaitLimit);
         await cts.CancelAsync();
-        await subscription;
+        await subscription.WaitAsync(WaitLimit);
         Assert.That(seen, Has.Count.EqualTo(30));
         Assert.That(seen.Values, Is.All.EqualTo(1));
         Assert.That((await _client.ListTasksAsync("drain30", limit: 100)).Select(t => t.State), Is.EqualTo(Enumerable.Repeat(TaskState.Completed, 30)));
-        Assert.That(maxInFlight, Is.InRange(2, 3), "the three workers overlapped, and never more than three");
+        Assert.That(maxInFlight, Is.EqualTo(3), "the three workers overlapped, and never more than three");
     }
 
     [Test]
@@ -199,18 +256,20 @@ public sealed class SubscribeTests
         using var stub = Stub.Error(HttpStatusCode.NotFound, "not found");
         var (client, provider) = Clients.Create(() => stub);
         await using var _ = provider;
-        var time = new FakeTimeProvider();
+        var time = new WatchedTimeProvider();
         using var cts = new CancellationTokenSource();
         var subscription = client.SubscribeAsync("fake", (_, _) => ValueTask.CompletedTask, new SubscribeOptions { TimeProvider = time }, cts.Token);
-        await WaitFor(() => stub.Calls == 1);
-        await Task.Delay(50); // let the loop reach its wait before the clock moves
+        await time.WaitForTimerAsync(TimeSpan.FromSeconds(5));
+        Assert.That(stub.Calls, Is.EqualTo(1));
         time.Advance(TimeSpan.FromSeconds(4.9));
-        await Task.Delay(50);
+        Assert.That(time.Timers, Is.EqualTo(new[] { time.GetUtcNow() + TimeSpan.FromSeconds(0.1) }), "still waiting");
         Assert.That(stub.Calls, Is.EqualTo(1));
         time.Advance(TimeSpan.FromSeconds(0.1));
-        await WaitFor(() => stub.Calls == 2);
+        await time.WaitForTimerAsync(TimeSpan.FromSeconds(5));
+        Assert.That(stub.Calls, Is.EqualTo(2));
         await cts.CancelAsync();
-        await subscription;
+        await subscription.WaitAsync(WaitLimit);
+        Assert.That(time.Timers, Is.Empty, "the cancelled wait released its timer");
     }
 
     private static void InterlockedMax(ref int target, int value)
@@ -223,11 +282,12 @@ public sealed class SubscribeTests
 
     private static async Task WaitFor(Func<bool> condition)
     {
-        for (int i = 0; i < 200 && !condition(); i++)
+        var limit = Task.Delay(WaitLimit);
+        while (!condition() && !limit.IsCompleted)
         {
             await Task.Delay(10);
         }
 
-        Assert.That(condition(), Is.True);
+        Assert.That(condition(), Is.True, $"not met within {WaitLimit.TotalSeconds} s");
     }
 }

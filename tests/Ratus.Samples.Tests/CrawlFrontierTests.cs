@@ -9,7 +9,7 @@ public sealed class CrawlFrontierTests
 {
     private const string Sample = "Ratus.Samples.CrawlFrontier";
     private static readonly TimeSpan CrawlTimeout = TimeSpan.FromSeconds(30);
-    private static readonly TimeSpan ExitTimeout = TimeSpan.FromSeconds(15);
+    private static readonly TimeSpan ExitTimeout = TimeSpan.FromSeconds(30);
 
     [Test]
     public async Task CrawlFrontier_MaxDepthOne_FansOutOnceAndMovesCrawledPagesToRevisit()

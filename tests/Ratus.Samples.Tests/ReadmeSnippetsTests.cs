@@ -71,7 +71,7 @@ public sealed partial class ReadmeSnippetsTests
         using var stop = new CancellationTokenSource();
         var subscription = ReadmeSnippets.ConsumeAllAsync(client, stop.Token);
         RatusTask task;
-        var deadline = DateTime.UtcNow.AddSeconds(15);
+        var deadline = DateTime.UtcNow.AddSeconds(30);
         do
         {
             await Task.Delay(100);
@@ -86,7 +86,7 @@ public sealed partial class ReadmeSnippetsTests
             Assert.That(task.Consumer, Is.EqualTo("mailer"));
             Assert.That(ReadmeSnippets.Sent, Does.Contain(email));
         });
-        Assert.That(subscription.Wait(TimeSpan.FromSeconds(10)), Is.True, "the subscription did not stop on cancellation");
+        Assert.That(subscription.Wait(TimeSpan.FromSeconds(30)), Is.True, "the subscription did not stop on cancellation");
     }
 
     /// The snippets of ReadmeSnippets.cs by name, each without its common indentation.

@@ -17,6 +17,9 @@ public sealed partial class ChoreService(
 {
     private DateTimeOffset _startedAt;
 
+    /// The factor in [0, 1) that scales the initial delay when InitialRandom is set (tests: a fixed one).
+    internal Func<double> NextRandomFactor { get; init; } = Random.Shared.NextDouble;
+
     public override Task StartAsync(CancellationToken cancellationToken)
     {
         // Taken here, not in ExecuteAsync: .NET 10 runs ExecuteAsync on the thread pool, and the schedule must count
@@ -33,7 +36,7 @@ public sealed partial class ChoreService(
             return Task.CompletedTask;
         }
 
-        var factor = settings.InitialRandom ? Random.Shared.NextDouble() : 1.0;
+        var factor = settings.InitialRandom ? NextRandomFactor() : 1.0;
         var chores = RunEveryAsync(settings.InitialDelay * factor, settings.Interval, RunChoreAsync, stoppingToken);
         if (settings.RecoveryInterval <= TimeSpan.Zero)
         {

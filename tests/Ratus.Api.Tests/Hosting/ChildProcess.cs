@@ -92,11 +92,15 @@ internal abstract class ChildProcess : IDisposable
         }
     }
 
-    /// SIGKILL: no shutdown code runs, as in a crash or an OOM kill.
+    /// SIGKILL: no shutdown code runs, as in a crash or an OOM kill. Returns once the process is gone, so that a
+    /// restart never meets it still holding its files or port.
     public void KillHard()
     {
         _process.Kill();
-        _process.WaitForExit(5000);
+        if (!_process.WaitForExit(TimeSpan.FromSeconds(30)))
+        {
+            throw new TimeoutException($"process {_process.Id} still runs 30 s after SIGKILL");
+        }
     }
 
     /// SIGTERM, as `docker stop` or systemd would send.

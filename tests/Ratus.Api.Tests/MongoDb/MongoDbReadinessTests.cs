@@ -43,7 +43,7 @@ public sealed class MongoDbReadinessTests
             Assert.That(await server.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(30)), Does.StartWith("LISTENING"));
             var stopwatch = Stopwatch.StartNew();
             var status = HttpStatusCode.ServiceUnavailable;
-            while (status != HttpStatusCode.OK && stopwatch.Elapsed < TimeSpan.FromSeconds(20))
+            while (status != HttpStatusCode.OK && stopwatch.Elapsed < TimeSpan.FromSeconds(60))
             {
                 await Task.Delay(200);
                 status = (await client.GetAsync("/v1/readyz")).StatusCode;

@@ -269,7 +269,7 @@ public sealed class AppendOnlyLogCrashTests
         var server = ServerProcess.Start(["--port", port, "--bind", "127.0.0.1", .. args]);
         _servers.Add(server);
         Assert.That(await server.WaitForOutputAsync($"start listening on 127.0.0.1:{port}", StartTimeout), Is.True, "the server did not start listening");
-        var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(10) };
+        var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = StartTimeout };
         return (server, client);
     }
 }

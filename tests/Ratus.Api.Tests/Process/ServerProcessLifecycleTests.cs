@@ -19,7 +19,8 @@ namespace Ratus.Api.Tests.Process;
 public sealed class ServerProcessLifecycleTests
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
-    private static readonly TimeSpan ExitTimeout = TimeSpan.FromSeconds(15);
+    private static readonly TimeSpan ExitTimeout = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan WaitLimit = TimeSpan.FromSeconds(30);
 
     private readonly List<ServerProcess> _servers = [];
     private string _directory = null!;
@@ -142,37 +143,37 @@ public sealed class ServerProcessLifecycleTests
         {
             using var ready = await client.GetAsync(new Uri("/v1/readyz", UriKind.Relative));
             Assert.That(ready.StatusCode, Is.EqualTo(HttpStatusCode.OK));
-            Assert.That(await WaitUntilAsync(() => File.Exists(_snapshot), TimeSpan.FromSeconds(5)), Is.True, "no snapshot after the first chore");
+            Assert.That(await WaitUntilAsync(() => File.Exists(_snapshot), WaitLimit), Is.True, "no snapshot after the first chore");
             Assert.That(await ReadSnapshotAsync(_snapshot), Is.Empty);
             await StopGracefullyAsync(server);
         }
     }
 
+    // How soon after the deadline is the chore tests' business (on a fake clock: a recovery every 500 ms, the default);
+    // here the chore is an hour away, so only the recovery loop, running with its default settings, can recover it.
     [Test]
-    public async Task ExpiredPromise_WithDefaultSettings_IsRecoveredWithinASecondOfTheDeadline()
+    public async Task ExpiredPromise_WithTheChoreAnHourAway_IsRecoveredByTheRecoveryLoop()
     {
-        var (server, client) = await StartListeningAsync();
+        var (server, client) = await StartListeningAsync("--chore-interval", "1h", "--chore-initial-delay", "1h");
         using (client)
         {
             await ExpectAsync(client, HttpMethod.Post, "/v1/topics/d3/tasks/expiring", "{}", HttpStatusCode.Created);
             var claim = JsonNode.Parse(await ExpectAsync(
                 client, HttpMethod.Post, "/v1/topics//promises/expiring", """{"consumer":"slow","timeout":"1s"}""", HttpStatusCode.OK))!;
-            var deadline = claim["deadline"]!.GetValue<DateTimeOffset>();
 
             // Only reads: a poll could recover the task itself and hide a missing recovery loop.
+            var until = DateTime.UtcNow + WaitLimit;
             JsonNode task;
             do
             {
                 await Task.Delay(100);
                 task = JsonNode.Parse(await ExpectAsync(client, HttpMethod.Get, "/v1/topics//tasks/expiring", null, HttpStatusCode.OK))!;
             }
-            while ((int)task["state"]! != 0 && DateTimeOffset.UtcNow < deadline.AddSeconds(3));
+            while ((int)task["state"]! != 0 && DateTime.UtcNow < until);
 
-            var seen = DateTimeOffset.UtcNow;
             using (Assert.EnterMultipleScope())
             {
-                Assert.That((int)task["state"]!, Is.Zero, "the expired promise was not recovered");
-                Assert.That(seen, Is.LessThanOrEqualTo(deadline.AddSeconds(2.5)), "recovered too late");
+                Assert.That((int)task["state"]!, Is.Zero, $"the expired promise was not recovered within {WaitLimit.TotalSeconds} s");
                 Assert.That((string)task["nonce"]!, Is.Empty);
                 Assert.That((string?)task["consumer"], Is.EqualTo("slow"));
                 Assert.That((string?)task["consumed"], Is.EqualTo((string?)claim["consumed"]));
@@ -190,7 +191,7 @@ public sealed class ServerProcessLifecycleTests
         var server = Start("--port", "0", "--memdb-snapshot-path", _snapshot, "--chore-interval", "1s");
 
         Assert.That(await server.WaitForOutputAsync("start running background jobs", StartTimeout), Is.True, "the background jobs did not start");
-        Assert.That(await WaitUntilAsync(() => File.Exists(_snapshot), TimeSpan.FromSeconds(5)), Is.True, "no snapshot after the first chore");
+        Assert.That(await WaitUntilAsync(() => File.Exists(_snapshot), WaitLimit), Is.True, "no snapshot after the first chore");
         Assert.That(ListeningSockets.Of(server.Id), Is.Empty, "a chore-only instance listens on a socket");
         await StopGracefullyAsync(server);
         Assert.That(server.Output, Does.Not.Contain("start listening"));
@@ -296,7 +297,7 @@ public sealed class ServerProcessLifecycleTests
         var port = FreePort();
         var server = Start(["--port", port, "--bind", "127.0.0.1", .. args]);
         Assert.That(await server.WaitForOutputAsync($"start listening on 127.0.0.1:{port}", StartTimeout), Is.True, "the server did not start listening");
-        var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(10) };
+        var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = WaitLimit };
         return (server, client);
     }
 }

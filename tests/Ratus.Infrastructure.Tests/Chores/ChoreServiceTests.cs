@@ -1,27 +1,30 @@
-using System.Diagnostics;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
-using Microsoft.Extensions.Time.Testing;
 using Ratus.Infrastructure.Chores;
 using Ratus.Infrastructure.Tests.Fakes;
+using Ratus.Infrastructure.Tests.Support;
 
 namespace Ratus.Infrastructure.Tests.Chores;
 
+// Every test drives the service's clock by hand: it moves the clock only once the loop waits on a timer, and checks
+// which instant that timer fires at. "Nothing ran yet" is then a fact, not a guess made after a real-time pause.
 public sealed class ChoreServiceTests
 {
-    private static readonly TimeSpan WaitLimit = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan WaitLimit = TimeSpan.FromSeconds(30);
+    private static readonly DateTimeOffset Start = new(2025, 3, 5, 0, 0, 0, TimeSpan.Zero);
 
-    // Long enough for a wrongly scheduled run to show up, short enough to keep the suite quick.
-    private static readonly TimeSpan QuietPeriod = TimeSpan.FromMilliseconds(150);
+    // The random factor every service under test draws: with InitialRandom, the first chore is due at exactly
+    // InitialDelay * RandomFactor; without it, the factor must not matter.
+    private const double RandomFactor = 0.25;
 
-    private FakeTimeProvider _time = null!;
+    private WatchedTimeProvider _time = null!;
     private CountingTaskRepository _repository = null!;
     private ChoreService? _service;
 
     [SetUp]
     public void SetUp()
     {
-        _time = new FakeTimeProvider(new DateTimeOffset(2025, 3, 5, 0, 0, 0, TimeSpan.Zero));
+        _time = new WatchedTimeProvider(Start);
         _repository = new CountingTaskRepository();
     }
 
@@ -40,8 +43,8 @@ public sealed class ChoreServiceTests
     {
         await StartAsync(new ChoreOptions { Interval = TimeSpan.FromSeconds(10), InitialDelay = TimeSpan.FromSeconds(3), RecoveryInterval = TimeSpan.Zero });
 
+        Assert.That(await _time.WaitForTimersAsync(1), Is.EqualTo(new[] { Start.AddSeconds(3) }), "the first chore waits the whole initial delay");
         _time.Advance(TimeSpan.FromMilliseconds(2999));
-        await Task.Delay(QuietPeriod);
         Assert.That(_repository.Chores, Is.Zero);
 
         _time.Advance(TimeSpan.FromMilliseconds(1));
@@ -57,7 +60,7 @@ public sealed class ChoreServiceTests
     }
 
     [Test]
-    public async Task StartAsync_InitialRandom_FirstChoreRunsWithinTheDelay()
+    public async Task StartAsync_InitialRandom_FirstChoreRunsAtTheDelayScaledByTheRandomFactor()
     {
         await StartAsync(new ChoreOptions
         {
@@ -67,7 +70,11 @@ public sealed class ChoreServiceTests
             RecoveryInterval = TimeSpan.Zero,
         });
 
-        _time.Advance(TimeSpan.FromSeconds(5));
+        Assert.That(await _time.WaitForTimersAsync(1), Is.EqualTo(new[] { Start.AddSeconds(1.25) }), "5 s scaled by the random factor 0.25");
+        _time.Advance(TimeSpan.FromMilliseconds(1249));
+        Assert.That(_repository.Chores, Is.Zero);
+
+        _time.Advance(TimeSpan.FromMilliseconds(1));
         await WaitForAsync(() => _repository.Chores == 1);
     }
 
@@ -76,16 +83,18 @@ public sealed class ChoreServiceTests
     {
         await StartAsync(new ChoreOptions { Interval = TimeSpan.FromSeconds(10), InitialDelay = TimeSpan.FromSeconds(1), RecoveryInterval = TimeSpan.Zero });
 
+        await _time.WaitForTimerAsync(TimeSpan.FromSeconds(1));
         _time.Advance(TimeSpan.FromSeconds(1));
         await WaitForAsync(() => _repository.Chores == 1);
 
+        await _time.WaitForTimerAsync(TimeSpan.FromSeconds(10));
         _time.Advance(TimeSpan.FromMilliseconds(9999));
-        await Task.Delay(QuietPeriod);
         Assert.That(_repository.Chores, Is.EqualTo(1));
 
         _time.Advance(TimeSpan.FromMilliseconds(1));
         await WaitForAsync(() => _repository.Chores == 2);
 
+        await _time.WaitForTimerAsync(TimeSpan.FromSeconds(10));
         _time.Advance(TimeSpan.FromSeconds(10));
         await WaitForAsync(() => _repository.Chores == 3);
     }
@@ -95,17 +104,12 @@ public sealed class ChoreServiceTests
     {
         await StartAsync(new ChoreOptions { Interval = TimeSpan.Zero });
 
-        for (var i = 0; i < 5; i++)
-        {
-            _time.Advance(TimeSpan.FromMinutes(1));
-        }
-
-        await Task.Delay(QuietPeriod);
         Assert.Multiple(() =>
         {
+            Assert.That(_service!.ExecuteTask, Is.Not.Null.And.Property(nameof(Task.IsCompletedSuccessfully)).True);
+            Assert.That(_time.Timers, Is.Empty, "nothing waits to run later");
             Assert.That(_repository.Chores, Is.Zero);
             Assert.That(_repository.Recoveries, Is.Zero);
-            Assert.That(_service!.ExecuteTask, Is.Not.Null.And.Property(nameof(Task.IsCompletedSuccessfully)).True);
         });
     }
 
@@ -116,8 +120,10 @@ public sealed class ChoreServiceTests
         await StartAsync(new ChoreOptions { Interval = TimeSpan.FromSeconds(1), RecoveryInterval = TimeSpan.Zero });
 
         await WaitForAsync(() => _repository.Chores == 1);
+        await _time.WaitForTimerAsync(TimeSpan.FromSeconds(1));
         _time.Advance(TimeSpan.FromSeconds(1));
         await WaitForAsync(() => _repository.Chores == 2);
+        await _time.WaitForTimerAsync(TimeSpan.FromSeconds(1));
         _time.Advance(TimeSpan.FromSeconds(1));
         await WaitForAsync(() => _repository.Chores == 3);
 
@@ -129,9 +135,10 @@ public sealed class ChoreServiceTests
     {
         await StartAsync(new ChoreOptions { Interval = TimeSpan.FromSeconds(10), InitialDelay = TimeSpan.FromHours(1) });
 
-        Assert.That(_repository.Recoveries, Is.Zero);
         for (var expected = 1; expected <= 4; expected++)
         {
+            await _time.WaitForTimerAsync(TimeSpan.FromMilliseconds(500));
+            Assert.That(_repository.Recoveries, Is.EqualTo(expected - 1));
             _time.Advance(TimeSpan.FromMilliseconds(500));
             await WaitForAsync(() => _repository.Recoveries == expected);
         }
@@ -140,35 +147,40 @@ public sealed class ChoreServiceTests
     }
 
     [Test]
-    public async Task StopAsync_WhileWaiting_StopsPromptly()
+    public async Task StopAsync_WhileWaiting_StopsWithoutTheClockMoving()
     {
         await StartAsync(new ChoreOptions { Interval = TimeSpan.FromSeconds(10) });
         await WaitForAsync(() => _repository.Chores == 1);
+        await _time.WaitForTimerAsync(TimeSpan.FromSeconds(10));
 
-        var stopwatch = Stopwatch.StartNew();
-        await _service!.StopAsync(CancellationToken.None);
+        // The fake clock never moves here, so the loops can only end by noticing the stop.
+        await _service!.StopAsync(CancellationToken.None).WaitAsync(WaitLimit);
 
         Assert.Multiple(() =>
         {
-            Assert.That(stopwatch.Elapsed, Is.LessThan(TimeSpan.FromSeconds(2)));
             Assert.That(_service.ExecuteTask!.IsCompleted, Is.True);
+            Assert.That(_time.Timers, Is.Empty, "a loop still waits");
+            Assert.That(_time.GetUtcNow(), Is.EqualTo(Start));
         });
     }
 
     private async Task StartAsync(ChoreOptions options)
     {
-        _service = new ChoreService(_repository, Options.Create(options), _time, NullLogger<ChoreService>.Instance);
+        _service = new ChoreService(_repository, Options.Create(options), _time, NullLogger<ChoreService>.Instance)
+        {
+            NextRandomFactor = () => RandomFactor,
+        };
         await _service.StartAsync(CancellationToken.None);
     }
 
     private static async Task WaitForAsync(Func<bool> condition)
     {
-        var stopwatch = Stopwatch.StartNew();
+        var limit = Task.Delay(WaitLimit);
         while (!condition())
         {
-            if (stopwatch.Elapsed > WaitLimit)
+            if (limit.IsCompleted)
             {
-                Assert.Fail("the condition was not met in time");
+                Assert.Fail($"the condition was not met within {WaitLimit.TotalSeconds} s");
             }
 
             await Task.Delay(10);

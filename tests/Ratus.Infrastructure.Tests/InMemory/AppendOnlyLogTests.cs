@@ -14,6 +14,7 @@ namespace Ratus.Infrastructure.Tests.InMemory;
 public sealed class AppendOnlyLogTests
 {
     private static readonly CancellationToken None = CancellationToken.None;
+    private static readonly TimeSpan WaitLimit = TimeSpan.FromSeconds(30);
     private readonly FakeTimeProvider _time = new(new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero));
     private readonly List<InMemoryTaskRepository> _open = [];
     private string _directory = null!;
@@ -80,15 +81,17 @@ public sealed class AppendOnlyLogTests
         using var held = new ManualResetEventSlim();
         using var release = new ManualResetEventSlim();
         var holder = Task.Factory.StartNew(() => log.HoldFlushes(held, release), TaskCreationOptions.LongRunning);
-        held.Wait(TimeSpan.FromSeconds(10));
+        Assert.That(held.Wait(WaitLimit), Is.True, "the flusher was not held");
 
+        // Every writer must be appended while the flusher is held, or a late one needs an fsync of its own.
         var writers = Enumerable.Range(0, 400).Select(i => engine.InsertTaskAsync(NewTask($"g{i}"), None).AsTask()).ToArray();
-        var deadline = DateTime.UtcNow.AddSeconds(10);
+        var deadline = DateTime.UtcNow + WaitLimit;
         while (log.Appended - appendedBefore < 400 && DateTime.UtcNow < deadline)
         {
             await Task.Delay(5);
         }
 
+        Assert.That(log.Appended - appendedBefore, Is.EqualTo(400), "not every writer was appended");
         Assert.That(writers.Count(w => w.IsCompleted), Is.Zero, "acknowledged before its fsync");
         release.Set();
         await holder;
@@ -206,7 +209,7 @@ public sealed class AppendOnlyLogTests
             await engine.InsertTaskAsync(NewTask($"s{i}", payload: $"{{\"n\":{i}}}"), None);
         }
 
-        var deadline = DateTime.UtcNow.AddSeconds(10);
+        var deadline = DateTime.UtcNow + WaitLimit;
         while (engine.Log.Generation == generation && DateTime.UtcNow < deadline)
         {
             await Task.Delay(10);

@@ -138,7 +138,8 @@ public static class MongoEnv
 
     private static void WaitForPort(int port)
     {
-        for (var attempt = 0; attempt < 50; attempt++)
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (DateTime.UtcNow < deadline)
         {
             try
             {
