@@ -187,10 +187,10 @@ public abstract class TaskRepositoryContract
         var notPending = Assert.ThrowsAsync<ConflictException>(async () => await Repository.InsertPromiseAsync(new Promise("1", null, Now), None));
         Assert.That(notPending.Message, Does.Contain(ConflictException.NotPending));
         Assert.ThrowsAsync<NotFoundException>(async () => await Repository.InsertPromiseAsync(new Promise("xxx", null, Now), None));
-        Assert.That((await Repository.GetPromiseAsync("1", None)).Deadline, Is.EqualTo(Now).Within(TimeSpan.FromSeconds(1)));
+        Assert.That((await Repository.GetPromiseAsync("1", None)).Deadline?.UtcDateTime, Is.EqualTo(Now).Within(TimeSpan.FromSeconds(1)));
         Assert.That((await Repository.UpsertPromiseAsync(new Promise("2", null, Now), None)).State, Is.EqualTo(TaskState.Active));
         Assert.ThrowsAsync<NotFoundException>(async () => await Repository.UpsertPromiseAsync(new Promise("xxx", null, Now), None));
-        Assert.That((await Repository.GetPromiseAsync("2", None)).Deadline, Is.EqualTo(Now).Within(TimeSpan.FromSeconds(1)));
+        Assert.That((await Repository.GetPromiseAsync("2", None)).Deadline?.UtcDateTime, Is.EqualTo(Now).Within(TimeSpan.FromSeconds(1)));
 
         // 40: the deadlines have passed, so the chore recovers both. The fake clock stands still, so move it a tick:
         // memdb recovers deadline <= now but MongoDB deadline < now.
@@ -272,7 +272,7 @@ public abstract class TaskRepositoryContract
         var outcomes = Concurrently.Run(3, _ => Repository.InsertPromiseAsync(new Promise("1", null, Now), None));
 
         Assert.That(outcomes.Count(o => o.Error is ConflictException), Is.GreaterThanOrEqualTo(1));
-        Assert.That((await Repository.GetPromiseAsync("1", None)).Deadline, Is.EqualTo(Now).Within(TimeSpan.FromSeconds(1)));
+        Assert.That((await Repository.GetPromiseAsync("1", None)).Deadline?.UtcDateTime, Is.EqualTo(Now).Within(TimeSpan.FromSeconds(1)));
         Assert.That((await Repository.GetTaskAsync("1", None)).State, Is.EqualTo(TaskState.Active));
         Assert.That((await Repository.DeletePromiseAsync("1", None)).Deleted, Is.EqualTo(1));
         Assert.That((await Repository.GetTaskAsync("1", None)).State, Is.EqualTo(TaskState.Pending));
@@ -386,7 +386,7 @@ public abstract class TaskRepositoryContract
             var actual = await Repository.GetTaskAsync(expected.Id, None);
             Assert.That(actual.Id, Is.EqualTo(expected.Id));
             Assert.That(actual.State, Is.EqualTo(expected.State));
-            Assert.That(actual.Scheduled, Is.EqualTo(Now).Within(TimeSpan.FromMilliseconds(10)));
+            Assert.That(actual.Scheduled?.UtcDateTime, Is.EqualTo(Now).Within(TimeSpan.FromMilliseconds(10)));
             Assert.That(Text(actual.Payload), Is.EqualTo(Text(expected.Payload)));
         }
 

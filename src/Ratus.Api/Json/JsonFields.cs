@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Ratus.Domain.Errors;
+using Ratus.Domain.Time;
 
 namespace Ratus.Api.Json;
 
@@ -22,7 +23,7 @@ internal static class JsonFields
             _ => throw Mismatch(reader.TokenType, owner, field, "string"),
         };
 
-    public static DateTime? Time(ref Utf8JsonReader reader, string owner, string field, DateTime? current)
+    public static Timestamp? Time(ref Utf8JsonReader reader, string owner, string field, Timestamp? current)
     {
         if (reader.TokenType == JsonTokenType.Null)
         {

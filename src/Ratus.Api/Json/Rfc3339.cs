@@ -1,27 +1,40 @@
 using System.Globalization;
+using Ratus.Domain.Time;
 
 namespace Ratus.Api.Json;
 
-// Times on the wire (spec D6): any RFC 3339 offset and up to 9 fractional digits in, UTC with a "Z" and
-// trailing zeros trimmed out. Parse errors read like Go's time.Parse, which clients of the original see.
+// Times on the wire (README D6): any RFC 3339 offset and up to 9 fractional digits in; out, UTC with a "Z" and
+// every one of those digits, trailing zeros trimmed (Go's RFC3339Nano). Parse errors read like Go's time.Parse,
+// which clients of the original see.
 public static class Rfc3339
 {
     private const string GoLayout = "2006-01-02T15:04:05Z07:00";
-    // "O" of a UTC time: yyyy-MM-ddTHH:mm:ss.fffffffZ. Formatting it and trimming the fraction is several times
-    // cheaper than a custom format string, and times are written into every task a response carries.
+    // "O" of a UTC time: yyyy-MM-ddTHH:mm:ss.fffffffZ. Formatting it, adding the two digits beyond the tick and
+    // trimming the fraction is several times cheaper than a custom format string, and times are written into every
+    // task a response carries.
     private const int RoundTripLength = 28;
     private const int FractionStart = 19;
+    private const int NanoLength = RoundTripLength + 2;
 
-    /// Writes yyyy-MM-ddTHH:mm:ss[.fraction]Z with the fraction's trailing zeros (and a bare dot) trimmed.
-    public static bool TryFormat(DateTime utc, Span<byte> destination, out int written)
+    /// Writes yyyy-MM-ddTHH:mm:ss[.fraction]Z, up to nine fractional digits with the trailing zeros (and a bare
+    /// dot) trimmed: Go's RFC3339Nano. The destination needs 30 bytes.
+    public static bool TryFormat(Timestamp utc, Span<byte> destination, out int written)
     {
-        if (!DateTime.SpecifyKind(utc, DateTimeKind.Utc).TryFormat(destination, out written, "O", CultureInfo.InvariantCulture)
+        if (destination.Length < NanoLength
+            || !utc.UtcDateTime.TryFormat(destination, out written, "O", CultureInfo.InvariantCulture)
             || written != RoundTripLength)
         {
+            written = 0;
             return false;
         }
 
         var end = RoundTripLength - 1; // the 'Z'
+        if (utc.SubTickNanoseconds != 0)
+        {
+            destination[end++] = (byte)('0' + utc.SubTickNanoseconds / 10);
+            destination[end++] = (byte)('0' + utc.SubTickNanoseconds % 10);
+        }
+
         while (end > FractionStart + 1 && destination[end - 1] == (byte)'0')
         {
             end--;
@@ -37,7 +50,7 @@ public static class Rfc3339
         return true;
     }
 
-    public static bool TryParse(ReadOnlySpan<char> text, out DateTime utc, out string error)
+    public static bool TryParse(ReadOnlySpan<char> text, out Timestamp utc, out string error)
     {
         utc = default;
         var p = new Cursor(text);
@@ -49,7 +62,7 @@ public static class Rfc3339
             return false;
         }
 
-        long fractionTicks = 0;
+        var fractionNanoseconds = 0;
         if (p.Peek('.'))
         {
             p.Literal('.');
@@ -60,9 +73,12 @@ public static class Rfc3339
                 return false;
             }
 
-            var fraction = int.Parse(text.Slice(p.Position, digits), CultureInfo.InvariantCulture);
+            for (var i = 0; i < 9; i++)
+            {
+                fractionNanoseconds = fractionNanoseconds * 10 + (i < digits ? text[p.Position + i] - '0' : 0);
+            }
+
             p.Skip(digits);
-            fractionTicks = (long)(fraction * Math.Pow(10, 7 - digits));
         }
 
         var zoneStart = p.Position;
@@ -101,15 +117,15 @@ public static class Rfc3339
             return false;
         }
 
-        var ticks = new DateTime(year, month, day, hour, minute, second, DateTimeKind.Utc).Ticks + fractionTicks
-            - offsetMinutes * TimeSpan.TicksPerMinute;
+        var ticks = new DateTime(year, month, day, hour, minute, second, DateTimeKind.Utc).Ticks
+            + fractionNanoseconds / Timestamp.NanosecondsPerTick - offsetMinutes * TimeSpan.TicksPerMinute;
         if (ticks < DateTime.MinValue.Ticks || ticks > DateTime.MaxValue.Ticks)
         {
             error = $"parsing time {Quote(text)}: time out of range";
             return false;
         }
 
-        utc = new DateTime(ticks, DateTimeKind.Utc);
+        utc = new Timestamp(ticks, fractionNanoseconds % Timestamp.NanosecondsPerTick);
         error = "";
         return true;
     }

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Ratus.Application.Promises;
 using Ratus.Application.Tasks;
 using Ratus.Domain.Errors;
+using Ratus.Domain.Time;
 
 namespace Ratus.Api.Json;
 
@@ -159,7 +160,7 @@ public static class WireReader
 
         // Gathered in locals and built once: a bulk push reads thousands of tasks per request.
         string? id = null, topic = null, nonce = null, producer = null, consumer = null, defer = null, traceParent = null;
-        DateTime? produced = null, scheduled = null, consumed = null, deadline = null;
+        Timestamp? produced = null, scheduled = null, consumed = null, deadline = null;
         byte[]? payload = null;
         var state = 0;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)

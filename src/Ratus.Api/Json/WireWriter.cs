@@ -3,6 +3,7 @@ using System.Text.Json;
 using Ratus.Domain.Common;
 using Ratus.Domain.Promises;
 using Ratus.Domain.Tasks;
+using Ratus.Domain.Time;
 using Ratus.Domain.Topics;
 
 namespace Ratus.Api.Json;
@@ -114,7 +115,7 @@ public static class WireWriter
         }
     }
 
-    private static void WriteOptional(Utf8JsonWriter writer, ReadOnlySpan<byte> name, DateTime? value)
+    private static void WriteOptional(Utf8JsonWriter writer, ReadOnlySpan<byte> name, Timestamp? value)
     {
         if (value is not { } time)
         {

@@ -1,3 +1,5 @@
+using Ratus.Domain.Time;
+
 namespace Ratus.Application.Promises;
 
 // A promise as a consumer sent it (body and query merged). An absolute deadline wins over a relative timeout.
@@ -9,7 +11,7 @@ public sealed record PromiseDraft
 
     public string? Consumer { get; init; }
 
-    public DateTime? Deadline { get; init; }
+    public Timestamp? Deadline { get; init; }
 
     public string? Timeout { get; init; }
 }

@@ -1,3 +1,5 @@
+using Ratus.Domain.Time;
+
 namespace Ratus.Application.Tasks;
 
 // A commit as a consumer sent it. A null <see cref="State"/> means completed; a null payload leaves it unchanged.
@@ -11,7 +13,7 @@ public sealed record CommitDraft
 
     public int? State { get; init; }
 
-    public DateTime? Scheduled { get; init; }
+    public Timestamp? Scheduled { get; init; }
 
     public byte[]? Payload { get; init; }
 

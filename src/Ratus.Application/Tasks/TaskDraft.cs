@@ -1,3 +1,5 @@
+using Ratus.Domain.Time;
+
 namespace Ratus.Application.Tasks;
 
 // A task as a producer sent it, before defaults and path parameters are applied.
@@ -16,13 +18,13 @@ public sealed record TaskDraft
 
     public string? Consumer { get; init; }
 
-    public DateTime? Produced { get; init; }
+    public Timestamp? Produced { get; init; }
 
-    public DateTime? Scheduled { get; init; }
+    public Timestamp? Scheduled { get; init; }
 
-    public DateTime? Consumed { get; init; }
+    public Timestamp? Consumed { get; init; }
 
-    public DateTime? Deadline { get; init; }
+    public Timestamp? Deadline { get; init; }
 
     public byte[]? Payload { get; init; }
 

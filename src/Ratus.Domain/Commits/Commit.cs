@@ -1,4 +1,5 @@
 using Ratus.Domain.Tasks;
+using Ratus.Domain.Time;
 
 namespace Ratus.Domain.Commits;
 
@@ -12,7 +13,7 @@ public sealed record Commit
 
     public TaskState State { get; init; } = TaskState.Completed;
 
-    public DateTime? Scheduled { get; init; }
+    public Timestamp? Scheduled { get; init; }
 
     public byte[]? Payload { get; init; }
 }

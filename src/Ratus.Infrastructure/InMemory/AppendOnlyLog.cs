@@ -21,6 +21,7 @@ public enum AofFsyncMode
 
 /// The memdb append-only log. The file is a header ("RATUSAOF", format version, generation) followed by records:
 /// payload length (uint32), CRC-32 of the payload (uint32), payload (kind byte, then a task record or an ID).
+/// Format 1 holds the task records of snapshot format 3; format 2 those of snapshot format 4, with nanoseconds.
 /// <see cref="Append"/> runs inside the engine lock and only encodes into an in-memory buffer under a sequence
 /// number; a flusher task writes everything buffered in one go (and fsyncs it, in <c>always</c> mode), and
 /// <see cref="WaitAsync"/> completes once a sequence is written (and synced). In the other modes a caller that finds the
@@ -29,7 +30,7 @@ public enum AofFsyncMode
 /// records N+1, after which the rotated log is deleted.
 internal sealed class AppendOnlyLog : ITaskJournal, IDisposable
 {
-    public const uint FormatVersion = 1;
+    public const uint FormatVersion = 2;
     public const int HeaderSize = 8 + sizeof(uint) + sizeof(long);
     private const int FrameSize = 2 * sizeof(uint);
     private const byte PutKind = 1;
@@ -175,6 +176,7 @@ internal sealed class AppendOnlyLog : ITaskJournal, IDisposable
                     stream.Flush(flushToDisk: true);
                 }
 
+                UpgradeFormat(stream);
                 stream.Seek(0, SeekOrigin.End);
             }
         }
@@ -431,7 +433,7 @@ internal sealed class AppendOnlyLog : ITaskJournal, IDisposable
         }
 
         var version = BinaryPrimitives.ReadUInt32LittleEndian(bytes.AsSpan(8));
-        if (version != FormatVersion)
+        if (version is < 1 or > FormatVersion)
         {
             throw new InvalidDataException($"memdb append-only log '{path}': unsupported format version {version}");
         }
@@ -478,7 +480,7 @@ internal sealed class AppendOnlyLog : ITaskJournal, IDisposable
                 var kind = reader.ReadByte();
                 apply(kind switch
                 {
-                    PutKind => TaskChange.Put(TaskRecordCodec.Read(reader)),
+                    PutKind => TaskChange.Put(TaskRecordCodec.Read(reader, RecordVersion(version))),
                     DeleteKind => TaskChange.Delete(reader.ReadString(intern: false)),
                     _ => throw new InvalidDataException($"unknown record kind {kind}"),
                 });
@@ -494,6 +496,28 @@ internal sealed class AppendOnlyLog : ITaskJournal, IDisposable
 
             position += FrameSize + length;
         }
+    }
+
+    /// The snapshot format whose task records a log of the given format holds (see the class comment).
+    private static uint RecordVersion(uint logVersion) => logVersion < 2 ? 3u : 4u;
+
+    /// A log of an older format goes on in the current one: its records read the same in it (a record differs only
+    /// when it has nanoseconds beyond the tick, which older servers never wrote). The header says so before any
+    /// record of the current format is appended.
+    private static void UpgradeFormat(FileStream stream)
+    {
+        Span<byte> version = stackalloc byte[sizeof(uint)];
+        stream.Seek(8, SeekOrigin.Begin);
+        stream.ReadExactly(version);
+        if (BinaryPrimitives.ReadUInt32LittleEndian(version) == FormatVersion)
+        {
+            return;
+        }
+
+        BinaryPrimitives.WriteUInt32LittleEndian(version, FormatVersion);
+        stream.Seek(8, SeekOrigin.Begin);
+        stream.Write(version);
+        stream.Flush(flushToDisk: true);
     }
 
     private static bool IsValidRecord(byte[] bytes, long offset, out int length)

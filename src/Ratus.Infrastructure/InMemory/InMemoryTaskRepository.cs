@@ -8,6 +8,7 @@ using Ratus.Domain.Common;
 using Ratus.Domain.Errors;
 using Ratus.Domain.Promises;
 using Ratus.Domain.Tasks;
+using Ratus.Domain.Time;
 using Ratus.Domain.Topics;
 
 namespace Ratus.Infrastructure.InMemory;
@@ -33,10 +34,11 @@ public sealed class InMemoryTaskRepository(
     private readonly Dictionary<string, RatusTask> _tasks = new(StringComparer.Ordinal);
     private readonly SortedDictionary<string, TopicIndex> _topics = new(StringComparer.Ordinal);
 
-    // Active tasks that have a deadline, by (deadline ticks, ID): recovery reads the head only.
+    // Active tasks that have a deadline, by (deadline ticks, ID): recovery reads from the head to the tick of "now".
     private readonly SortedChunks<TimeKey, ComparableComparer<TimeKey>> _deadlines = new();
 
-    // Completed tasks that have a consumed time, by (consumed ticks, ID): retention purges read the head only.
+    // Completed tasks that have a consumed time, by (consumed ticks, ID): retention purges read from the head to the
+    // tick of the cutoff.
     private readonly SortedChunks<TimeKey, ComparableComparer<TimeKey>> _completed = new();
 
     private volatile int _status = NotOpened;
@@ -593,9 +595,9 @@ public sealed class InMemoryTaskRepository(
     {
         long recovered = 0;
         Dictionary<string, long>? byTopic = null;
-        while (_deadlines.Count > 0 && _deadlines.Min is var head && head.Time <= now.Ticks)
+        foreach (var id in Due(_deadlines, now, static task => task.Deadline))
         {
-            var task = _tasks[head.Id];
+            var task = _tasks[id];
             Put(ToPending(task));
             recovered++;
             if (recoveryObserver is not null)
@@ -637,7 +639,7 @@ public sealed class InMemoryTaskRepository(
                 }
 
                 due++;
-                oldest ??= _tasks[key.Id].Scheduled;
+                oldest ??= _tasks[key.Id].Scheduled!.Value.UtcDateTime;
             }
 
             var counts = index.StateCounts;
@@ -657,15 +659,38 @@ public sealed class InMemoryTaskRepository(
             return 0;
         }
 
-        var cutoff = now.Ticks - retention;
+        var cutoff = new Timestamp(now.Ticks - retention, 0);
         long purged = 0;
-        while (_completed.Count > 0 && _completed.Min is var head && head.Time <= cutoff)
+        foreach (var id in Due(_completed, cutoff, static task => task.Consumed))
         {
-            Remove(head.Id);
+            Remove(id);
             purged++;
         }
 
         return purged;
+    }
+
+    /// The IDs of a (ticks, ID) index whose task time is at most <paramref name="limit"/>: every key of an earlier
+    /// tick, and those of its tick whose nanoseconds beyond the tick are not later. Keys of one tick are in ID order,
+    /// not in nanoseconds, so that tick is walked whole. Collected first, as the caller changes the index.
+    private ReadOnlySpan<string> Due(
+        SortedChunks<TimeKey, ComparableComparer<TimeKey>> index, Timestamp limit, Func<RatusTask, Timestamp?> time)
+    {
+        List<string>? due = null;
+        foreach (var key in index)
+        {
+            if (key.Time > limit.Ticks)
+            {
+                break;
+            }
+
+            if (key.Time < limit.Ticks || time(_tasks[key.Id]) <= limit)
+            {
+                (due ??= []).Add(key.Id);
+            }
+        }
+
+        return CollectionsMarshal.AsSpan(due);
     }
 
     /// Stores a task, replacing any task with the same ID, and re-indexes it. Returns whether it replaced one.

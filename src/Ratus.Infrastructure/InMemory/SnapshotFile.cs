@@ -9,8 +9,9 @@ namespace Ratus.Infrastructure.InMemory;
 internal static class SnapshotFile
 {
     /// Version 2 added the trace parent to the task record; version 3 the generation of the append-only log that
-    /// starts where the snapshot ends (every log of a lower generation is covered). Versions 1 and 2 are still read.
-    public const uint FormatVersion = 3;
+    /// starts where the snapshot ends (every log of a lower generation is covered); version 4 the nanoseconds beyond
+    /// the tick of the task record's times (<see cref="TaskRecordCodec"/>). Versions 1 to 3 are still read.
+    public const uint FormatVersion = TaskRecordCodec.SubTickVersion;
 
     public const uint OldestReadableVersion = 1;
 

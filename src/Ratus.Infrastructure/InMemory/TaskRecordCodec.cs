@@ -1,12 +1,19 @@
 using Ratus.Domain.Tasks;
+using Ratus.Domain.Time;
 
 namespace Ratus.Infrastructure.InMemory;
 
 /// One task as a snapshot record: state, a presence bitmap, ID, topic, nonce, then the optional fields.
 /// Times are stored as UTC ticks, the payload as its exact bytes. Format version 2 added the trace parent after the
-/// payload; version 1 records have no such flag.
+/// payload; version 1 records have no such flag. Version 4 keeps nanoseconds: when a time of the task has some beyond
+/// its tick, the state byte carries <see cref="SubTickNanoseconds"/> and every time stored is followed by a byte of
+/// them (0–99). A record without them is the same in every version, so a log of an older format can go on in this one.
 internal static class TaskRecordCodec
 {
+    public const uint SubTickVersion = 4;
+
+    private const byte SubTickNanoseconds = 0x80;
+
     [Flags]
     private enum Fields : byte
     {
@@ -36,17 +43,19 @@ internal static class TaskRecordCodec
         fields |= task.Payload is null ? Fields.None : Fields.Payload;
         fields |= task.TraceParent is null ? Fields.None : Fields.TraceParent;
 
-        writer.WriteByte((byte)task.State);
+        var subTicks = HasSubTicks(task.Produced) || HasSubTicks(task.Scheduled) || HasSubTicks(task.Consumed)
+            || HasSubTicks(task.Deadline);
+        writer.WriteByte((byte)((byte)task.State | (subTicks ? SubTickNanoseconds : 0)));
         writer.WriteByte((byte)fields);
         writer.WriteString(task.Id);
         writer.WriteString(task.Topic);
         writer.WriteString(task.Nonce);
         WriteString(writer, task.Producer);
         WriteString(writer, task.Consumer);
-        WriteTime(writer, task.Produced);
-        WriteTime(writer, task.Scheduled);
-        WriteTime(writer, task.Consumed);
-        WriteTime(writer, task.Deadline);
+        WriteTime(writer, task.Produced, subTicks);
+        WriteTime(writer, task.Scheduled, subTicks);
+        WriteTime(writer, task.Consumed, subTicks);
+        WriteTime(writer, task.Deadline, subTicks);
         if (task.Payload is { } payload)
         {
             writer.WriteLength(payload.Length);
@@ -59,6 +68,12 @@ internal static class TaskRecordCodec
     public static RatusTask Read(SnapshotReader reader, uint version = SnapshotFile.FormatVersion)
     {
         var state = reader.ReadByte();
+        var subTicks = version >= SubTickVersion && (state & SubTickNanoseconds) != 0;
+        if (subTicks)
+        {
+            state ^= SubTickNanoseconds;
+        }
+
         if (!TaskStates.IsDefined(state))
         {
             throw new InvalidDataException($"invalid task state {state}");
@@ -75,10 +90,10 @@ internal static class TaskRecordCodec
         var nonce = reader.ReadString(intern: false);
         var producer = fields.HasFlag(Fields.Producer) ? reader.ReadString(intern: true) : null;
         var consumer = fields.HasFlag(Fields.Consumer) ? reader.ReadString(intern: true) : null;
-        var produced = ReadTime(reader, fields, Fields.Produced);
-        var scheduled = ReadTime(reader, fields, Fields.Scheduled);
-        var consumed = ReadTime(reader, fields, Fields.Consumed);
-        var deadline = ReadTime(reader, fields, Fields.Deadline);
+        var produced = ReadTime(reader, fields, Fields.Produced, subTicks);
+        var scheduled = ReadTime(reader, fields, Fields.Scheduled, subTicks);
+        var consumed = ReadTime(reader, fields, Fields.Consumed, subTicks);
+        var deadline = ReadTime(reader, fields, Fields.Deadline, subTicks);
         var payload = fields.HasFlag(Fields.Payload) ? reader.ReadBytes(reader.ReadLength()) : null;
         var traceParent = fields.HasFlag(Fields.TraceParent) ? reader.ReadString(intern: false) : null;
         return new RatusTask
@@ -106,15 +121,21 @@ internal static class TaskRecordCodec
         }
     }
 
-    private static void WriteTime(SnapshotWriter writer, DateTime? value)
+    private static bool HasSubTicks(Timestamp? time) => time is { SubTickNanoseconds: not 0 };
+
+    private static void WriteTime(SnapshotWriter writer, Timestamp? value, bool subTicks)
     {
         if (value is { } time)
         {
-            writer.WriteInt64((time.Kind == DateTimeKind.Local ? time.ToUniversalTime() : time).Ticks);
+            writer.WriteInt64(time.Ticks);
+            if (subTicks)
+            {
+                writer.WriteByte((byte)time.SubTickNanoseconds);
+            }
         }
     }
 
-    private static DateTime? ReadTime(SnapshotReader reader, Fields fields, Fields field)
+    private static Timestamp? ReadTime(SnapshotReader reader, Fields fields, Fields field, bool subTicks)
     {
         if (!fields.HasFlag(field))
         {
@@ -127,6 +148,12 @@ internal static class TaskRecordCodec
             throw new InvalidDataException($"invalid time value {ticks}");
         }
 
-        return new DateTime(ticks, DateTimeKind.Utc);
+        var nanoseconds = subTicks ? reader.ReadByte() : 0;
+        if (nanoseconds >= Timestamp.NanosecondsPerTick)
+        {
+            throw new InvalidDataException($"invalid nanoseconds {nanoseconds} beyond the tick");
+        }
+
+        return new Timestamp(ticks, nanoseconds);
     }
 }

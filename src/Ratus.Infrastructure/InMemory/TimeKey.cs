@@ -1,3 +1,5 @@
+using Ratus.Domain.Time;
+
 namespace Ratus.Infrastructure.InMemory;
 
 /// An index key ordered by a time value, then by task ID (ordinal). Kept small: it lives in a tree node per task.
@@ -13,6 +15,6 @@ internal readonly record struct TimeKey(long Time, string Id) : IComparable<Time
 
     /// Unix milliseconds, floored: DateTime ticks are non-negative and the epoch is a whole millisecond,
     /// so integer division floors for every instant, including those before 1970.
-    public static long ToUnixMilliseconds(DateTime time) =>
+    public static long ToUnixMilliseconds(Timestamp time) =>
         time.Ticks / TimeSpan.TicksPerMillisecond - UnixEpochMilliseconds;
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using MongoDB.Bson;
 using Ratus.Domain.Tasks;
+using Ratus.Domain.Time;
 
 namespace Ratus.Infrastructure.MongoDb;
 
@@ -48,7 +49,8 @@ internal static class MongoTaskDocument
         return document;
     }
 
-    public static BsonValue ToBson(DateTime time) => new BsonDateTime(DateTime.SpecifyKind(time, DateTimeKind.Utc));
+    /// A BSON date: the time truncated to the millisecond.
+    public static BsonValue ToBson(Timestamp time) => new BsonDateTime(time.UtcDateTime);
 
     public static BsonValue ToBson(byte[] payload) => new BsonBinaryData(payload, BsonBinarySubType.Binary);
 
@@ -99,7 +101,7 @@ internal static class MongoTaskDocument
         }
     }
 
-    private static void AddIfPresent(BsonDocument document, string name, DateTime? value)
+    private static void AddIfPresent(BsonDocument document, string name, Timestamp? value)
     {
         if (value is { } time)
         {

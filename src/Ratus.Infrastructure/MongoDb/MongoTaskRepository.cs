@@ -7,6 +7,7 @@ using Ratus.Domain.Commits;
 using Ratus.Domain.Errors;
 using Ratus.Domain.Promises;
 using Ratus.Domain.Tasks;
+using Ratus.Domain.Time;
 using Ratus.Domain.Topics;
 using static Ratus.Infrastructure.MongoDb.MongoTaskDocument;
 using DeleteResult = Ratus.Domain.Common.DeleteResult;
@@ -725,7 +726,7 @@ public sealed class MongoTaskRepository(
         };
     }
 
-    private static DateTime Truncate(DateTime time) => ToBson(time).ToUniversalTime();
+    private static DateTime Truncate(Timestamp time) => ToBson(time).ToUniversalTime();
 
     private static FindOneAndUpdateOptions<BsonDocument> After => new() { ReturnDocument = ReturnDocument.After };
 

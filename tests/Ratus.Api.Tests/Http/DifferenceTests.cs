@@ -176,29 +176,90 @@ public sealed class DifferenceTests(string engine) : ApiTestBase(engine)
     [TestCase("2021-01-01T08:00:00+08:00", "2021-01-01T00:00:00Z")]
     [TestCase("2020-12-31T19:30:00-04:30", "2021-01-01T00:00:00Z")]
     [TestCase("2021-01-01T00:00:00.500000000Z", "2021-01-01T00:00:00.5Z")]
-    [TestCase("2021-01-01T00:00:00.123456789Z", "2021-01-01T00:00:00.1234567Z")]
+    [TestCase("2021-01-01T00:00:00.123456789Z", "2021-01-01T00:00:00.123456789Z")]
     [TestCase("2021-01-01T00:00:00.9617+00:00", "2021-01-01T00:00:00.9617Z")]
+    [TestCase("2026-12-03T10:00:00.000000001Z", "2026-12-03T10:00:00.000000001Z")]
+    [TestCase("2026-12-03T10:00:00.120000000Z", "2026-12-03T10:00:00.12Z")]
+    [TestCase("2026-12-03T10:00:00.12345678+01:00", "2026-12-03T09:00:00.12345678Z")]
     public async Task D6_TimesAreWrittenInUtcWithTrimmedFractions(string sent, string written)
     {
         var id = Unique("id");
         var response = await Client.SendAsync("POST", $"/v1/topics/t/tasks/{id}", $$"""{"scheduled":"{{sent}}"}""");
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Created));
 
-        // MongoDB stores BSON dates: millisecond precision, truncated (spec §1.2, README "MongoDB").
-        if (OnMongoDb)
-        {
-            var fraction = written.IndexOf('.', StringComparison.Ordinal);
-            written = fraction < 0 ? written : written[..Math.Min(fraction + 4, written.Length - 1)].TrimEnd('0').TrimEnd('.') + "Z";
-        }
-
         var task = await (await Client.SendAsync("GET", $"/v1/topics//tasks/{id}")).JsonAsync();
         using (Assert.EnterMultipleScope())
         {
-            Assert.That(task.Str("scheduled"), Is.EqualTo(written));
+            Assert.That(task.Str("scheduled"), Is.EqualTo(AsStored(written)));
             Assert.That(task.Instant("scheduled"),
                 Is.EqualTo(DateTimeOffset.Parse(sent, System.Globalization.CultureInfo.InvariantCulture))
                     .Within(OnMongoDb ? TimeSpan.FromMilliseconds(1) : TimeSpan.FromTicks(1)));
         }
+    }
+
+    // The issue's example: all nine digits come back, so a Go client's time.Equal holds.
+    [Test]
+    public async Task D6_EveryTimeKeepsItsNanoseconds()
+    {
+        var id = Unique("id");
+        await Client.SendAsync("POST", $"/v1/topics/t/tasks/{id}", """
+            {"produced":"2026-12-03T10:00:00.000000001Z","scheduled":"2026-12-03T10:00:00.123456789Z",
+             "consumed":"2026-12-03T10:00:00.987654321Z","deadline":"2099-01-01T00:00:00.000000099Z"}
+            """);
+        var pushed = await (await Client.SendAsync("GET", $"/v1/topics//tasks/{id}")).JsonAsync();
+        var claimed = await (await Client.SendAsync("POST", $"/v1/topics//promises/{id}",
+            """{"deadline":"2099-01-01T00:00:00.555555555Z"}""")).JsonAsync();
+        var committed = await (await Client.SendAsync("PATCH", $"/v1/topics//tasks/{id}",
+            $$"""{"nonce":"{{claimed.Str("nonce")}}","state":0,"scheduled":"2026-12-04T00:00:00.100000001Z"}""")).JsonAsync();
+        var read = await (await Client.SendAsync("GET", $"/v1/topics//tasks/{id}")).JsonAsync();
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(pushed.Str("produced"), Is.EqualTo(AsStored("2026-12-03T10:00:00.000000001Z")));
+            Assert.That(pushed.Str("scheduled"), Is.EqualTo(AsStored("2026-12-03T10:00:00.123456789Z")));
+            Assert.That(pushed.Str("consumed"), Is.EqualTo(AsStored("2026-12-03T10:00:00.987654321Z")));
+            Assert.That(pushed.Str("deadline"), Is.EqualTo(AsStored("2099-01-01T00:00:00.000000099Z")));
+            Assert.That(claimed.Str("deadline"), Is.EqualTo(AsStored("2099-01-01T00:00:00.555555555Z")));
+            Assert.That(committed.Str("scheduled"), Is.EqualTo(AsStored("2026-12-04T00:00:00.100000001Z")));
+            Assert.That(read.Str("scheduled"), Is.EqualTo(AsStored("2026-12-04T00:00:00.100000001Z")));
+            Assert.That(read.Str("deadline"), Is.EqualTo(AsStored("2099-01-01T00:00:00.555555555Z")));
+        }
+    }
+
+    // memdb compares the nanoseconds too: a task scheduled one nanosecond after "now" is not due yet, although its ID
+    // comes first. On MongoDB both are the same millisecond, so both are due and the ID decides (spec §3.1).
+    [Test]
+    public async Task D6_ATaskScheduledANanosecondAfterNowIsNotDueYet()
+    {
+        await using var factory = RatusApiFactory.WithFakeTime(out var time, Engine);
+        using var client = factory.CreateRawClient();
+        var topic = Unique("topic");
+        var (early, late) = (Unique("b"), Unique("a"));
+        var now = time.GetUtcNow().UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss", System.Globalization.CultureInfo.InvariantCulture);
+        await client.SendAsync("POST", $"/v1/topics/{topic}/tasks",
+            $$"""{"data":[{"_id":"{{late}}","scheduled":"{{now}}.000000001Z"},{"_id":"{{early}}","scheduled":"{{now}}Z"}]}""");
+
+        async Task<string> PollAsync() => (await (await client.SendAsync("POST", $"/v1/topics/{topic}/promises")).JsonAsync()).Str("_id");
+
+        if (OnMongoDb)
+        {
+            Assert.That(new[] { await PollAsync(), await PollAsync() }, Is.EqualTo(new[] { late, early }));
+            return;
+        }
+
+        Assert.That(await PollAsync(), Is.EqualTo(early));
+        await AssertErrorAsync(await client.SendAsync("POST", $"/v1/topics/{topic}/promises"), HttpStatusCode.NotFound, "not found");
+        time.Advance(TimeSpan.FromTicks(1));
+        Assert.That(await PollAsync(), Is.EqualTo(late));
+    }
+
+    // MongoDB stores BSON dates: millisecond precision, truncated (spec §1.2, README "MongoDB").
+    private string AsStored(string written)
+    {
+        var fraction = written.IndexOf('.', StringComparison.Ordinal);
+        return !OnMongoDb || fraction < 0
+            ? written
+            : written[..Math.Min(fraction + 4, written.Length - 1)].TrimEnd('0').TrimEnd('.') + "Z";
     }
 
     [TestCase("2021-01-01", "bad request: parsing time \"2021-01-01\" as \"2006-01-02T15:04:05Z07:00\": cannot parse \"\" as \"T\"")]

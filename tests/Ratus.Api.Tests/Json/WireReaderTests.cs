@@ -1,6 +1,7 @@
 using System.Text;
 using Ratus.Api.Json;
 using Ratus.Domain.Errors;
+using Ratus.Domain.Time;
 
 namespace Ratus.Api.Tests.Json;
 
@@ -21,7 +22,7 @@ public sealed class WireReaderTests
             Assert.That(task.Nonce, Is.EqualTo("n"));
             Assert.That(task.Producer, Is.EqualTo("p"));
             Assert.That(task.Consumer, Is.EqualTo("c"));
-            Assert.That(task.Produced, Is.EqualTo(new DateTime(2020, 1, 1, 0, 0, 0, DateTimeKind.Utc)));
+            Assert.That(task.Produced, Is.EqualTo((Timestamp)new DateTime(2020, 1, 1, 0, 0, 0, DateTimeKind.Utc)));
             Assert.That(task.Defer, Is.EqualTo("5s"));
             Assert.That(Encoding.UTF8.GetString(task.Payload!), Is.EqualTo(payload));
         }
@@ -105,7 +106,7 @@ public sealed class WireReaderTests
         {
             Assert.That(promise.Id, Is.EqualTo("1"));
             Assert.That(promise.Consumer, Is.EqualTo("c"));
-            Assert.That(promise.Deadline, Is.EqualTo(new DateTime(2030, 1, 1, 0, 0, 0, DateTimeKind.Utc)));
+            Assert.That(promise.Deadline, Is.EqualTo((Timestamp)new DateTime(2030, 1, 1, 0, 0, 0, DateTimeKind.Utc)));
             Assert.That(promise.Timeout, Is.EqualTo("1m"));
         }
     }

@@ -6,6 +6,7 @@ using Ratus.Application.Tasks.Commands;
 using Ratus.Application.Tasks.Queries;
 using Ratus.Domain.Errors;
 using Ratus.Domain.Tasks;
+using Ratus.Domain.Time;
 
 namespace Ratus.Application.Tests.Promises;
 
@@ -32,7 +33,7 @@ public sealed class MakePromiseTests
         using (Assert.EnterMultipleScope())
         {
             Assert.That(task.State, Is.EqualTo(TaskState.Active));
-            Assert.That(task.Deadline, Is.EqualTo(_app.Now.AddMinutes(10)));
+            Assert.That(task.Deadline, Is.EqualTo((Timestamp)_app.Now.AddMinutes(10)));
             Assert.That(task.Nonce, Has.Length.EqualTo(Nonce.Length));
         }
     }
@@ -43,7 +44,7 @@ public sealed class MakePromiseTests
         var deadline = _app.Now.AddHours(2);
         var task = (await _app.Sender.Send(new MakePromiseCommand("test", "1", new PromiseDraft { Deadline = deadline, Timeout = "foo" })))!;
 
-        Assert.That(task.Deadline, Is.EqualTo(deadline));
+        Assert.That(task.Deadline, Is.EqualTo((Timestamp)deadline));
     }
 
     [Test]
@@ -112,7 +113,7 @@ public sealed class MakePromiseTests
         using (Assert.EnterMultipleScope())
         {
             Assert.That(task.State, Is.EqualTo(TaskState.Completed));
-            Assert.That(task.Scheduled, Is.EqualTo(_app.Now.AddSeconds(30)));
+            Assert.That(task.Scheduled, Is.EqualTo((Timestamp)_app.Now.AddSeconds(30)));
             Assert.That(task.Nonce, Is.Empty);
         }
     }

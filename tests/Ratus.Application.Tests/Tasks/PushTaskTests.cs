@@ -2,6 +2,7 @@ using Ratus.Application.Tasks;
 using Ratus.Application.Tasks.Commands;
 using Ratus.Domain.Errors;
 using Ratus.Domain.Tasks;
+using Ratus.Domain.Time;
 
 namespace Ratus.Application.Tests.Tasks;
 
@@ -30,8 +31,8 @@ public sealed class PushTaskTests
             Assert.That(result.Created, Is.EqualTo(1));
             Assert.That(task.Topic, Is.EqualTo("test"));
             Assert.That(task.State, Is.EqualTo(TaskState.Pending));
-            Assert.That(task.Produced, Is.EqualTo(_app.Now));
-            Assert.That(task.Scheduled, Is.EqualTo(_app.Now));
+            Assert.That(task.Produced, Is.EqualTo((Timestamp)_app.Now));
+            Assert.That(task.Scheduled, Is.EqualTo((Timestamp)_app.Now));
         }
     }
 
@@ -41,7 +42,7 @@ public sealed class PushTaskTests
         await _app.Sender.Send(new PushTaskCommand(new TaskSubmission(new TaskDraft { Defer = "1h30m" }, "test", "1")));
         var task = await _app.Repository.GetTaskAsync("1", CancellationToken.None);
 
-        Assert.That(task.Scheduled, Is.EqualTo(_app.Now.AddMinutes(90)));
+        Assert.That(task.Scheduled, Is.EqualTo((Timestamp)_app.Now.AddMinutes(90)));
     }
 
     [Test]
@@ -51,7 +52,7 @@ public sealed class PushTaskTests
         await _app.Sender.Send(new PushTaskCommand(new TaskSubmission(new TaskDraft { Scheduled = scheduled, Defer = "foo" }, "test", "1")));
         var task = await _app.Repository.GetTaskAsync("1", CancellationToken.None);
 
-        Assert.That(task.Scheduled, Is.EqualTo(scheduled));
+        Assert.That(task.Scheduled, Is.EqualTo((Timestamp)scheduled));
     }
 
     [Test]

@@ -5,6 +5,7 @@ using Ratus.Domain.Commits;
 using Ratus.Domain.Errors;
 using Ratus.Domain.Promises;
 using Ratus.Domain.Tasks;
+using Ratus.Domain.Time;
 using Ratus.Infrastructure.InMemory;
 using Ratus.Infrastructure.Tests.Support;
 
@@ -240,6 +241,87 @@ public sealed class AppendOnlyLogTests
         Assert.That((await DumpAsync(reader)).Keys, Is.EquivalentTo(new[] { "a", "b" }));
     }
 
+    [Test]
+    public async Task Replay_Nanoseconds_ReopenExactly()
+    {
+        var writer = await OpenAsync(Options(AofFsyncMode.Always));
+        var now = _time.GetUtcNow().UtcDateTime;
+        await writer.InsertTaskAsync(NewTask("a") with
+        {
+            Produced = new Timestamp(now.Ticks, 1),
+            Scheduled = new Timestamp(now.Ticks, 99),
+            Consumed = new Timestamp(now.Ticks, 50),
+            Deadline = new Timestamp(now.Ticks + 1, 2),
+        }, None);
+        await writer.InsertTaskAsync(NewTask("b"), None);
+        var claimed = await writer.InsertPromiseAsync(new Promise("b", "c", new Timestamp(now.AddMinutes(1).Ticks, 3)), None);
+        await writer.CommitTaskAsync("b", new Commit { Nonce = claimed.Nonce, State = TaskState.Pending, Scheduled = new Timestamp(now.Ticks, 4) }, None);
+        var before = await DumpAsync(writer);
+        writer.Abandon();
+
+        var reader = await OpenAsync(Options(AofFsyncMode.Always));
+        Assert.That(await DumpAsync(reader), Is.EqualTo(before));
+        var a = await reader.GetTaskAsync("a", None);
+        var b = await reader.GetTaskAsync("b", None);
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(a.Produced, Is.EqualTo(new Timestamp(now.Ticks, 1)));
+            Assert.That(a.Scheduled, Is.EqualTo(new Timestamp(now.Ticks, 99)));
+            Assert.That(a.Consumed, Is.EqualTo(new Timestamp(now.Ticks, 50)));
+            Assert.That(a.Deadline, Is.EqualTo(new Timestamp(now.Ticks + 1, 2)));
+            Assert.That(b.Deadline, Is.EqualTo(new Timestamp(now.AddMinutes(1).Ticks, 3)));
+            Assert.That(b.Scheduled, Is.EqualTo(new Timestamp(now.Ticks, 4)));
+        }
+    }
+
+    // A log of format 1 (before the nanoseconds beyond the tick), laid out byte by byte as that server wrote it: it is
+    // replayed, then goes on in the current format, so records with nanoseconds can follow its own.
+    [Test]
+    public async Task FormatVersion1Log_Replays_AndGoesOnInTheCurrentFormat()
+    {
+        var produced = new DateTime(2025, 6, 7, 8, 9, 10, DateTimeKind.Utc).AddTicks(1234);
+        using (var file = File.Create(AofPath))
+        {
+            Span<byte> header = stackalloc byte[AppendOnlyLog.HeaderSize];
+            "RATUSAOF"u8.CopyTo(header);
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(header[8..], 1);
+            System.Buffers.Binary.BinaryPrimitives.WriteInt64LittleEndian(header[12..], 1);
+            file.Write(header);
+
+            using var payload = new MemoryStream();
+            var record = new SnapshotWriter(payload);
+            record.WriteByte(1); // a put
+            record.WriteByte((byte)TaskState.Pending);
+            record.WriteByte(1 | 4 | 8); // producer, produced, scheduled
+            record.WriteString("old");
+            record.WriteString("topic");
+            record.WriteString("");
+            record.WriteString("p");
+            record.WriteInt64(produced.Ticks);
+            record.WriteInt64(produced.Ticks);
+            var crc = record.Complete();
+            Span<byte> frame = stackalloc byte[8];
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(frame, (uint)payload.Length);
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(frame[4..], crc);
+            file.Write(frame);
+            file.Write(payload.ToArray());
+        }
+
+        var writer = await OpenAsync(Options(AofFsyncMode.Always));
+        Assert.That((await writer.GetTaskAsync("old", None)).Produced, Is.EqualTo((Timestamp)produced));
+        await writer.InsertTaskAsync(NewTask("new") with { Scheduled = new Timestamp(produced.Ticks, 1) }, None);
+        writer.Abandon();
+
+        Assert.That(System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(File.ReadAllBytes(AofPath).AsSpan(8)),
+            Is.EqualTo(AppendOnlyLog.FormatVersion));
+        var reader = await OpenAsync(Options(AofFsyncMode.Always));
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That((await reader.GetTaskAsync("old", None)).Scheduled, Is.EqualTo((Timestamp)produced));
+            Assert.That((await reader.GetTaskAsync("new", None)).Scheduled, Is.EqualTo(new Timestamp(produced.Ticks, 1)));
+        }
+    }
+
     private static RatusTask NewTask(string id, string topic = "topic", string? payload = null) => new()
     {
         Id = id,
@@ -258,8 +340,8 @@ public sealed class AppendOnlyLogTests
         {
             foreach (var task in await engine.ListTasksAsync(topic.Name, 100_000, 0, None))
             {
-                dump[task.Id] = string.Join('|', task.Topic, task.State, task.Nonce, task.Producer, task.Consumer, task.Produced?.Ticks,
-                    task.Scheduled?.Ticks, task.Consumed?.Ticks, task.Deadline?.Ticks,
+                dump[task.Id] = string.Join('|', task.Topic, task.State, task.Nonce, task.Producer, task.Consumer, task.Produced,
+                    task.Scheduled, task.Consumed, task.Deadline,
                     task.Payload is null ? "-" : Convert.ToHexString(task.Payload), task.TraceParent);
             }
         }

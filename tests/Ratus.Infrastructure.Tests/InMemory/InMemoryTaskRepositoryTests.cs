@@ -6,6 +6,7 @@ using Ratus.Domain.Commits;
 using Ratus.Domain.Errors;
 using Ratus.Domain.Promises;
 using Ratus.Domain.Tasks;
+using Ratus.Domain.Time;
 using Ratus.Infrastructure.InMemory;
 using static Ratus.Infrastructure.Tests.Support.Payloads;
 using Ratus.Infrastructure.Tests.Support;
@@ -112,11 +113,109 @@ public sealed class InMemoryTaskRepositoryTests : TaskRepositoryContract
             Assert.That(task.Topic, Is.EqualTo("old"));
             Assert.That(task.State, Is.EqualTo(TaskState.Completed));
             Assert.That(task.Producer, Is.EqualTo("p"));
-            Assert.That(task.Produced, Is.EqualTo(Now));
+            Assert.That(task.Produced, Is.EqualTo((Timestamp)Now));
             Assert.That(Text(task.Payload), Is.EqualTo("42"));
             Assert.That(task.TraceParent, Is.Null);
         }
 
+        await reader.CloseAsync(None);
+    }
+
+    // Snapshots of formats 2 and 3 (before the nanoseconds beyond the tick), laid out byte by byte as that codec
+    // wrote them; <paramref name="state"/> is the record's state byte.
+    private void WriteOldSnapshot(uint version, byte state)
+    {
+        using var stream = File.Create(SnapshotPath);
+        var writer = new SnapshotWriter(stream);
+        writer.WriteBytes("RATUSSNP"u8);
+        writer.WriteUInt32(version);
+        if (version >= 3)
+        {
+            writer.WriteInt64(0); // the log generation
+        }
+
+        writer.WriteInt64(1);
+        writer.WriteByte(state);
+        writer.WriteByte(2 | 8 | 16 | 32 | 128); // consumer, scheduled, consumed, deadline, trace parent
+        writer.WriteString($"v{version}");
+        writer.WriteString("old");
+        writer.WriteString("n");
+        writer.WriteString("c");
+        writer.WriteInt64(Now.Ticks);
+        writer.WriteInt64(Now.Ticks + 1);
+        writer.WriteInt64(Now.Ticks + 2);
+        writer.WriteString("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");
+        var crc = writer.Complete();
+        Span<byte> trailer = stackalloc byte[4];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(trailer, crc);
+        stream.Write(trailer);
+    }
+
+    [TestCase(2u)]
+    [TestCase(3u)]
+    public async Task Snapshot_FormatVersions2And3_StillLoad(uint version)
+    {
+        WriteOldSnapshot(version, (byte)TaskState.Active);
+
+        var reader = CreateMemDb(SnapshotOptions());
+        await reader.OpenAsync(None);
+        var task = await reader.GetTaskAsync($"v{version}", None);
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(task.State, Is.EqualTo(TaskState.Active));
+            Assert.That(task.Nonce, Is.EqualTo("n"));
+            Assert.That(task.Consumer, Is.EqualTo("c"));
+            Assert.That(task.Scheduled, Is.EqualTo((Timestamp)Now));
+            Assert.That(task.Consumed, Is.EqualTo(new Timestamp(Now.Ticks + 1, 0)));
+            Assert.That(task.Deadline, Is.EqualTo(new Timestamp(Now.Ticks + 2, 0)));
+            Assert.That(task.TraceParent, Does.StartWith("00-0af7"));
+        }
+
+        await reader.CloseAsync(None);
+    }
+
+    [Test]
+    public void Snapshot_FormatVersion3_WithTheNanosecondFlag_IsCorrupt()
+    {
+        WriteOldSnapshot(3, 0x80 | (byte)TaskState.Active);
+
+        var reader = CreateMemDb(SnapshotOptions());
+        Assert.That(async () => await reader.OpenAsync(None),
+            Throws.InstanceOf<InvalidDataException>().With.Message.Contains("invalid task state"));
+    }
+
+    [Test]
+    public async Task Snapshot_Nanoseconds_SurviveTheRoundTrip()
+    {
+        var writer = CreateMemDb(SnapshotOptions());
+        await writer.OpenAsync(None);
+        var deadline = Now.AddMinutes(1);
+        await writer.InsertTasksAsync(
+        [
+            NewTask("ns", payload: "1") with
+            {
+                State = TaskState.Active,
+                Nonce = "n",
+                Produced = new Timestamp(Now.Ticks, 1),
+                Scheduled = new Timestamp(Now.Ticks, 99),
+                Consumed = new Timestamp(Now.Ticks + 1, 50),
+                Deadline = new Timestamp(deadline.Ticks, 7),
+            },
+            NewTask("one") with { Scheduled = new Timestamp(Now.Ticks, 0), Consumed = new Timestamp(Now.Ticks, 42) },
+            NewTask("none"),
+        ], None);
+        var expected = new[] { await writer.GetTaskAsync("ns", None), await writer.GetTaskAsync("one", None), await writer.GetTaskAsync("none", None) };
+        await writer.CloseAsync(None);
+
+        Assert.That(System.Buffers.Binary.BinaryPrimitives.ReadUInt32LittleEndian(File.ReadAllBytes(SnapshotPath).AsSpan(8)), Is.EqualTo(4));
+        var reader = CreateMemDb(SnapshotOptions());
+        await reader.OpenAsync(None);
+        foreach (var task in expected)
+        {
+            AssertSameTask(await reader.GetTaskAsync(task.Id, None), task);
+        }
+
+        Assert.That((await reader.GetTaskAsync("ns", None)).Deadline, Is.EqualTo(new Timestamp(deadline.Ticks, 7)));
         await reader.CloseAsync(None);
     }
 
@@ -161,7 +260,7 @@ public sealed class InMemoryTaskRepositoryTests : TaskRepositoryContract
         var restored = await reader.GetTaskAsync("4", None);
         Assert.That(restored.Nonce, Is.EqualTo(active.Nonce).And.Length.EqualTo(16));
         Assert.That(restored.Consumer, Is.EqualTo("worker"));
-        Assert.That(restored.Deadline, Is.EqualTo(Now.AddMinutes(5)));
+        Assert.That(restored.Deadline, Is.EqualTo((Timestamp)Now.AddMinutes(5)));
         Assert.That(Text((await reader.GetTaskAsync("3", None)).Payload), Is.EqualTo(map));
         Assert.That((await reader.GetTopicAsync("test", None)).Count, Is.EqualTo(4));
 
@@ -325,6 +424,60 @@ public sealed class InMemoryTaskRepositoryTests : TaskRepositoryContract
         Assert.That(left[0].State, Is.EqualTo(TaskState.Pending));
     }
 
+    // Times keep nanoseconds: a time a few nanoseconds after "now" is not yet due, whatever the ID order says.
+
+    [Test]
+    public async Task PollTaskAsync_ScheduledNanosecondsAfterNow_NotDueUntilThen()
+    {
+        await Repository.InsertTasksAsync(
+        [
+            NewTask("a") with { Scheduled = new Timestamp(Now.Ticks, 1) },
+            NewTask("b") with { Scheduled = Now },
+        ], None);
+
+        Assert.That((await Repository.GetStatisticsAsync(None)).Single().Due, Is.EqualTo(1));
+        Assert.That((await Repository.PollTaskAsync("test", Wildcard(), None)).Id, Is.EqualTo("b"));
+        Assert.ThrowsAsync<NotFoundException>(async () => await Repository.PollTaskAsync("test", Wildcard(), None));
+        Time.Advance(TimeSpan.FromTicks(1));
+        Assert.That((await Repository.PollTaskAsync("test", Wildcard(), None)).Id, Is.EqualTo("a"));
+    }
+
+    [Test]
+    public async Task RecoverExpiredAsync_DeadlineNanosecondsAfterNow_NotRecoveredUntilThen()
+    {
+        await Repository.InsertTasksAsync([NewTask("a"), NewTask("b")], None);
+        var deadline = Now.AddSeconds(1);
+        await Repository.InsertPromiseAsync(new Promise("a", null, new Timestamp(deadline.Ticks, 1)), None);
+        await Repository.InsertPromiseAsync(new Promise("b", null, deadline), None);
+
+        Time.Advance(TimeSpan.FromSeconds(1));
+        Assert.That(await Repository.RecoverExpiredAsync(None), Is.EqualTo(1));
+        Assert.That((await Repository.GetTaskAsync("a", None)).State, Is.EqualTo(TaskState.Active));
+        Assert.That((await Repository.GetTaskAsync("b", None)).State, Is.EqualTo(TaskState.Pending));
+        Time.Advance(TimeSpan.FromTicks(1));
+        Assert.That(await Repository.RecoverExpiredAsync(None), Is.EqualTo(1));
+        Assert.That((await Repository.GetTaskAsync("a", None)).Deadline, Is.EqualTo(new Timestamp(deadline.Ticks, 1)));
+    }
+
+    [Test]
+    public async Task ChoreAsync_ConsumedNanosecondsAfterTheRetentionCutoff_NotPurgedUntilThen()
+    {
+        var repository = CreateMemDb(new MemDbOptions { RetentionPeriod = TimeSpan.FromMinutes(10) });
+        await repository.OpenAsync(None);
+        await repository.InsertTasksAsync(
+        [
+            NewTask("a") with { State = TaskState.Completed, Consumed = new Timestamp(Now.Ticks, 1) },
+            NewTask("b") with { State = TaskState.Completed, Consumed = Now },
+        ], None);
+
+        Time.Advance(TimeSpan.FromMinutes(10));
+        await repository.ChoreAsync(None);
+        Assert.That((await repository.ListTasksAsync("test", 10, 0, None)).Select(t => t.Id), Is.EqualTo(new[] { "a" }));
+        Time.Advance(TimeSpan.FromTicks(1));
+        await repository.ChoreAsync(None);
+        Assert.That(await repository.ListTasksAsync("test", 10, 0, None), Is.Empty);
+    }
+
     // D1, D3
 
     [Test]
@@ -368,8 +521,8 @@ public sealed class InMemoryTaskRepositoryTests : TaskRepositoryContract
         Assert.That(recovered.State, Is.EqualTo(TaskState.Pending));
         Assert.That(recovered.Nonce, Is.Empty);
         Assert.That(recovered.Consumer, Is.EqualTo("c1"));
-        Assert.That(recovered.Consumed, Is.EqualTo(Now));
-        Assert.That(recovered.Deadline, Is.EqualTo(Now.AddSeconds(1)));
+        Assert.That(recovered.Consumed, Is.EqualTo((Timestamp)Now));
+        Assert.That(recovered.Deadline, Is.EqualTo((Timestamp)Now.AddSeconds(1)));
         Time.Advance(TimeSpan.FromDays(1));
         Assert.That(await Repository.RecoverExpiredAsync(None), Is.EqualTo(1), "an active task without a deadline is never recovered");
         Assert.That((await Repository.GetTaskAsync("3", None)).State, Is.EqualTo(TaskState.Active));
@@ -539,8 +692,8 @@ public sealed class InMemoryTaskRepositoryTests : TaskRepositoryContract
         Assert.That(claimed.Nonce, Has.Length.EqualTo(Nonce.Length));
         Assert.That(claimed.Consumer, Is.Null);
         Assert.That(claimed.Producer, Is.EqualTo("p"));
-        Assert.That(claimed.Consumed, Is.EqualTo(Now.AddSeconds(1)));
-        Assert.That(claimed.Deadline, Is.EqualTo(Now.AddMinutes(1)));
+        Assert.That(claimed.Consumed, Is.EqualTo((Timestamp)Now.AddSeconds(1)));
+        Assert.That(claimed.Deadline, Is.EqualTo((Timestamp)Now.AddMinutes(1)));
         Assert.That(await Repository.GetPromiseAsync("1", None), Is.EqualTo(new Promise("1", null, Now.AddMinutes(1))));
     }
 

@@ -4,9 +4,11 @@ using Microsoft.Extensions.Time.Testing;
 using MongoDB.Bson;
 using MongoDB.Driver;
 using Ratus.Application.Abstractions;
+using Ratus.Domain.Commits;
 using Ratus.Domain.Errors;
 using Ratus.Domain.Promises;
 using Ratus.Domain.Tasks;
+using Ratus.Domain.Time;
 using Ratus.Infrastructure.MongoDb;
 using Ratus.Infrastructure.Tests.Support;
 using static Ratus.Infrastructure.Tests.Support.Payloads;
@@ -317,6 +319,35 @@ public sealed class MongoTaskRepositoryTests(bool fallback) : TaskRepositoryCont
 
         Assert.That(Text(task.Payload),
             Is.EqualTo("{\"float\":3.14,\"int\":123,\"string\":\"hello\",\"bool\":true,\"empty\":null,\"array\":[1,2,\"a\"],\"map\":{\"k\":\"v\"}}"));
-        Assert.That(task.Scheduled, Is.EqualTo(Now).Within(TimeSpan.FromMilliseconds(1)));
+        Assert.That(task.Scheduled?.UtcDateTime, Is.EqualTo(Now).Within(TimeSpan.FromMilliseconds(1)));
+    }
+
+    // BSON dates keep milliseconds: every time of a task is stored truncated, nanoseconds and all (README "MongoDB"),
+    // on the atomic paths and the fallbacks alike.
+    [Test]
+    public async Task Times_WithNanoseconds_AreTruncatedToTheMillisecond()
+    {
+        var millisecond = new DateTime(Now.Ticks - Now.Ticks % TimeSpan.TicksPerMillisecond, DateTimeKind.Utc);
+        Timestamp Late(DateTime time) => new(time.Ticks + TimeSpan.TicksPerMillisecond - 1, 99);
+        var later = millisecond.AddHours(1);
+        await Repository.InsertTaskAsync(NewTask("1") with
+        {
+            Produced = Late(millisecond), Scheduled = Late(millisecond), Consumed = Late(millisecond), Deadline = Late(millisecond),
+        }, None);
+        var stored = await Repository.GetTaskAsync("1", None);
+        var claimed = await Repository.InsertPromiseAsync(new Promise("1", "c", Late(later)), None);
+        var committed = await Repository.CommitTaskAsync(
+            "1", new Commit { Nonce = claimed.Nonce, State = TaskState.Pending, Scheduled = Late(later) }, None);
+        var read = await Repository.GetTaskAsync("1", None);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(new[] { stored.Produced, stored.Scheduled, stored.Consumed, stored.Deadline },
+                Is.All.EqualTo((Timestamp)millisecond));
+            Assert.That(claimed.Deadline, Is.EqualTo((Timestamp)later));
+            Assert.That(committed.Scheduled, Is.EqualTo((Timestamp)later));
+            Assert.That(read.Scheduled, Is.EqualTo((Timestamp)later));
+            Assert.That(read.Deadline, Is.EqualTo((Timestamp)later));
+        }
     }
 }
