@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Net;
-using Microsoft.Extensions.Time.Testing;
 using Ratus.Infrastructure.Tests.Support;
 
 namespace Ratus.Client.Tests;
