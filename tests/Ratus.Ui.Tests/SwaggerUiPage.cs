@@ -25,9 +25,12 @@ internal sealed class SwaggerUiPage(IPage page)
         await block.Locator(".opblock-summary-control").ClickAsync();
         await block.Locator(".opblock-body").WaitForAsync();
         await block.Locator(".try-out__btn").ClickAsync();
+        await block.Locator("button.execute").WaitForAsync();
         foreach (var ((name, location), value) in parameters)
         {
-            await block.Locator($"tr[data-param-name=\"{name}\"][data-param-in=\"{location}\"] input").FillAsync(value);
+            var field = block.Locator($"tr[data-param-name=\"{name}\"][data-param-in=\"{location}\"] input");
+            Assert.That(await field.CountAsync(), Is.EqualTo(1), $"{operation} has no {location} parameter {name}");
+            await field.FillAsync(value);
         }
 
         if (body is not null)
