@@ -1,8 +1,10 @@
 using System.Diagnostics.Metrics;
 using System.IO.Compression;
+using Microsoft.AspNetCore.Mvc.ApiExplorer;
 using Microsoft.AspNetCore.Mvc.ModelBinding;
 using Microsoft.AspNetCore.Mvc.ModelBinding.Validation;
 using Microsoft.AspNetCore.ResponseCompression;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.OpenApi;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
@@ -57,6 +59,7 @@ public static class ApiServiceCollectionExtensions
         });
         services.Configure<GzipCompressionProviderOptions>(o => o.Level = CompressionLevel.Fastest);
 
+        services.TryAddEnumerable(ServiceDescriptor.Transient<IApiDescriptionProvider, WireBodyApiDescriptionProvider>());
         services.AddSwaggerGen(o =>
         {
             o.SwaggerDoc(OpenApiEndpoints.DocumentName, new OpenApiInfo
@@ -67,6 +70,9 @@ public static class ApiServiceCollectionExtensions
             });
             o.IncludeXmlComments(Path.Combine(AppContext.BaseDirectory, "ratus.xml"));
             o.OperationFilter<WireRequestBodyFilter>();
+            o.OperationFilter<WireQueryFilter>();
+            o.OperationFilter<ResponseOrderFilter>();
+            o.SchemaFilter<WireSchemaFilter>();
             o.DocumentFilter<MetricsDocumentFilter>();
         });
 

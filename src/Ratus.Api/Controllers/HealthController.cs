@@ -17,7 +17,7 @@ public sealed class HealthController(ITaskRepository repository) : ControllerBas
     /// <summary>Readiness: 200 once the engine can serve requests, else 503.</summary>
     [HttpGet(ApiRoutes.Readyz)]
     [ProducesResponseType(StatusCodes.Status200OK)]
-    [ProducesResponseType<ErrorResource>(StatusCodes.Status503ServiceUnavailable)]
+    [ProducesResponseType<ErrorResource>(StatusCodes.Status503ServiceUnavailable, "application/json")]
     public async Task<IActionResult> Ready(CancellationToken ct)
     {
         await repository.CheckReadyAsync(ct);

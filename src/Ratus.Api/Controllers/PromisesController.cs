@@ -12,6 +12,7 @@ namespace Ratus.Api.Controllers;
 [ApiController]
 [Produces("application/json")]
 [ProducesResponseType<ErrorResource>(StatusCodes.Status500InternalServerError)]
+[ProducesResponseType<ErrorResource>(StatusCodes.Status503ServiceUnavailable)]
 public sealed class PromisesController(ISender sender) : ControllerBase
 {
     /// <summary>Lists the promises (active tasks) of a topic by ID.</summary>
@@ -23,7 +24,7 @@ public sealed class PromisesController(ISender sender) : ControllerBase
 
     /// <summary>Claims the next due task of the topic (or the task named by <c>_id</c>). Body and query take _id, consumer, deadline, timeout.</summary>
     [HttpPost(ApiRoutes.Promises)]
-    [WireRequestBody(typeof(PromiseResource), required: false)]
+    [WireRequestBody(typeof(PromiseResource), required: false, Example = """{"consumer":"worker-1","timeout":"30s"}""")]
     [ProducesResponseType<TaskResource>(StatusCodes.Status200OK)]
     [ProducesResponseType<ErrorResource>(StatusCodes.Status400BadRequest)]
     [ProducesResponseType<ErrorResource>(StatusCodes.Status404NotFound)]
@@ -45,7 +46,7 @@ public sealed class PromisesController(ISender sender) : ControllerBase
 
     /// <summary>Claims a pending task by ID, whatever its scheduled time; 409 unless pending.</summary>
     [HttpPost(ApiRoutes.Promise)]
-    [WireRequestBody(typeof(PromiseResource), required: false)]
+    [WireRequestBody(typeof(PromiseResource), required: false, Example = """{"consumer":"worker-1","timeout":"30s"}""")]
     [ProducesResponseType<TaskResource>(StatusCodes.Status200OK)]
     [ProducesResponseType<ErrorResource>(StatusCodes.Status400BadRequest)]
     [ProducesResponseType<ErrorResource>(StatusCodes.Status404NotFound)]
@@ -55,7 +56,7 @@ public sealed class PromisesController(ISender sender) : ControllerBase
 
     /// <summary>Claims a task by ID in any state, replacing an existing claim.</summary>
     [HttpPut(ApiRoutes.Promise)]
-    [WireRequestBody(typeof(PromiseResource), required: false)]
+    [WireRequestBody(typeof(PromiseResource), required: false, Example = """{"consumer":"worker-1","timeout":"30s"}""")]
     [ProducesResponseType<TaskResource>(StatusCodes.Status200OK)]
     [ProducesResponseType<ErrorResource>(StatusCodes.Status400BadRequest)]
     [ProducesResponseType<ErrorResource>(StatusCodes.Status404NotFound)]

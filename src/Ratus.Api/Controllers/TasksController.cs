@@ -12,6 +12,7 @@ namespace Ratus.Api.Controllers;
 [ApiController]
 [Produces("application/json")]
 [ProducesResponseType<ErrorResource>(StatusCodes.Status500InternalServerError)]
+[ProducesResponseType<ErrorResource>(StatusCodes.Status503ServiceUnavailable)]
 public sealed class TasksController(ISender sender) : ControllerBase
 {
     /// <summary>Lists the tasks of a topic by ID.</summary>
@@ -23,7 +24,7 @@ public sealed class TasksController(ISender sender) : ControllerBase
 
     /// <summary>Inserts a batch of tasks, skipping IDs that exist. A task without a topic takes the path's.</summary>
     [HttpPost(ApiRoutes.Tasks)]
-    [WireRequestBody(typeof(TasksResource), required: true)]
+    [WireRequestBody(typeof(TasksResource), required: true, Example = """{"data":[{"_id":"2","payload":{"greeting":"hello"}},{"_id":"3","defer":"30s"}]}""")]
     [ProducesResponseType<UpdatedResource>(StatusCodes.Status200OK)]
     [ProducesResponseType<UpdatedResource>(StatusCodes.Status201Created)]
     [ProducesResponseType<ErrorResource>(StatusCodes.Status400BadRequest)]
@@ -32,7 +33,7 @@ public sealed class TasksController(ISender sender) : ControllerBase
 
     /// <summary>Inserts or replaces a batch of tasks.</summary>
     [HttpPut(ApiRoutes.Tasks)]
-    [WireRequestBody(typeof(TasksResource), required: true)]
+    [WireRequestBody(typeof(TasksResource), required: true, Example = """{"data":[{"_id":"2","payload":{"greeting":"hello"}},{"_id":"3","defer":"30s"}]}""")]
     [ProducesResponseType<UpdatedResource>(StatusCodes.Status200OK)]
     [ProducesResponseType<UpdatedResource>(StatusCodes.Status201Created)]
     [ProducesResponseType<ErrorResource>(StatusCodes.Status400BadRequest)]
@@ -54,7 +55,7 @@ public sealed class TasksController(ISender sender) : ControllerBase
 
     /// <summary>Inserts a task; 409 if the ID exists in any topic.</summary>
     [HttpPost(ApiRoutes.Task)]
-    [WireRequestBody(typeof(TaskResource), required: true)]
+    [WireRequestBody(typeof(TaskResource), required: true, Example = """{"payload":{"greeting":"hello world"}}""")]
     [ProducesResponseType<UpdatedResource>(StatusCodes.Status201Created)]
     [ProducesResponseType<ErrorResource>(StatusCodes.Status400BadRequest)]
     [ProducesResponseType<ErrorResource>(StatusCodes.Status409Conflict)]
@@ -63,7 +64,7 @@ public sealed class TasksController(ISender sender) : ControllerBase
 
     /// <summary>Replaces a task wholesale, or creates it.</summary>
     [HttpPut(ApiRoutes.Task)]
-    [WireRequestBody(typeof(TaskResource), required: true)]
+    [WireRequestBody(typeof(TaskResource), required: true, Example = """{"payload":{"greeting":"hello world"}}""")]
     [ProducesResponseType<UpdatedResource>(StatusCodes.Status200OK)]
     [ProducesResponseType<UpdatedResource>(StatusCodes.Status201Created)]
     [ProducesResponseType<ErrorResource>(StatusCodes.Status400BadRequest)]
@@ -78,7 +79,7 @@ public sealed class TasksController(ISender sender) : ControllerBase
 
     /// <summary>Commits a task: completes it by default; 409 if the nonce is stale.</summary>
     [HttpPatch(ApiRoutes.Task)]
-    [WireRequestBody(typeof(CommitResource), required: false)]
+    [WireRequestBody(typeof(CommitResource), required: false, Example = """{"state":2}""")]
     [ProducesResponseType<TaskResource>(StatusCodes.Status200OK)]
     [ProducesResponseType<ErrorResource>(StatusCodes.Status400BadRequest)]
     [ProducesResponseType<ErrorResource>(StatusCodes.Status404NotFound)]

@@ -11,6 +11,7 @@ namespace Ratus.Api.Controllers;
 [ApiController]
 [Produces("application/json")]
 [ProducesResponseType<ErrorResource>(StatusCodes.Status500InternalServerError)]
+[ProducesResponseType<ErrorResource>(StatusCodes.Status503ServiceUnavailable)]
 public sealed class TopicsController(ISender sender) : ControllerBase
 {
     /// <summary>Lists topics by name.</summary>
