@@ -39,6 +39,7 @@ internal sealed class AppendOnlyLog : ITaskJournal, IDisposable
     private readonly AofFsyncMode _mode;
     private readonly long _maxSize;
     private readonly ILogger _logger;
+    private readonly IAofStorage _storage;
     private readonly Lock _fileGate = new();
     private readonly Lock _bufferGate = new();
     private readonly MemoryStream _scratch = new();
@@ -56,22 +57,24 @@ internal sealed class AppendOnlyLog : ITaskJournal, IDisposable
     private Exception? _failure;
 
     // Guarded by _fileGate.
-    private FileStream _file;
+    private Stream _file;
     private long _generation;
     private long _size;
     private bool _dirty;
     private long _lastSync = Environment.TickCount64;
     private bool _compactionRequested;
-    private (FileStream File, long Target, TaskCompletionSource? Waiter)? _sealing;
+    private (Stream File, long Target, TaskCompletionSource? Waiter)? _sealing;
 
     private Task? _flusher;
 
-    private AppendOnlyLog(string path, AofFsyncMode mode, long maxSize, ILogger logger, FileStream file, long generation)
+    private AppendOnlyLog(
+        string path, AofFsyncMode mode, long maxSize, ILogger logger, IAofStorage storage, Stream file, long generation)
     {
         _path = path;
         _mode = mode;
         _maxSize = maxSize;
         _logger = logger;
+        _storage = storage;
         _file = file;
         _generation = generation;
         _size = file.Length;
@@ -124,7 +127,8 @@ internal sealed class AppendOnlyLog : ITaskJournal, IDisposable
     /// Replays every log of generation &gt;= <paramref name="snapshotGeneration"/> through <paramref name="apply"/>, in
     /// order, truncates a torn tail, and opens the active log for appending.
     public static AppendOnlyLog Open(
-        string path, long snapshotGeneration, AofFsyncMode mode, long maxSize, bool repair, ILogger logger, Action<TaskChange> apply)
+        string path, long snapshotGeneration, AofFsyncMode mode, long maxSize, bool repair, ILogger logger, IAofStorage storage,
+        Action<TaskChange> apply)
     {
         var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
         var prefix = Path.GetFileName(path) + ".gen";
@@ -156,7 +160,7 @@ internal sealed class AppendOnlyLog : ITaskJournal, IDisposable
             maxGeneration = Math.Max(maxGeneration, fileGeneration);
         }
 
-        FileStream stream;
+        Stream stream;
         long activeGeneration;
         if (File.Exists(path) && new FileInfo(path).Length >= HeaderSize)
         {
@@ -164,15 +168,15 @@ internal sealed class AppendOnlyLog : ITaskJournal, IDisposable
             if (activeGeneration < snapshotGeneration)
             {
                 // The snapshot already covers this log (a crash between writing the snapshot and rotating): start over.
-                stream = Create(path, activeGeneration = Math.Max(maxGeneration, snapshotGeneration));
+                stream = Create(storage, path, activeGeneration = Math.Max(maxGeneration, snapshotGeneration));
             }
             else
             {
-                stream = new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.Read, bufferSize: 0);
+                stream = storage.Open(path);
                 if (stream.Length != validEnd)
                 {
                     stream.SetLength(validEnd);
-                    stream.Flush(flushToDisk: true);
+                    storage.Sync(stream);
                 }
 
                 stream.Seek(0, SeekOrigin.End);
@@ -181,10 +185,10 @@ internal sealed class AppendOnlyLog : ITaskJournal, IDisposable
         else
         {
             activeGeneration = Math.Max(maxGeneration + (rotated.Count > 0 ? 1 : 0), Math.Max(snapshotGeneration, 1));
-            stream = Create(path, activeGeneration);
+            stream = Create(storage, path, activeGeneration);
         }
 
-        var log = new AppendOnlyLog(path, mode, maxSize, logger, stream, activeGeneration);
+        var log = new AppendOnlyLog(path, mode, maxSize, logger, storage, stream, activeGeneration);
         log._flusher = Task.Run(log.FlushLoopAsync);
         return log;
     }
@@ -291,7 +295,7 @@ internal sealed class AppendOnlyLog : ITaskJournal, IDisposable
         }
 
         var temporaryPath = $"{_path}.next-{Nonce.Generate(8)}";
-        return new NextLog(temporaryPath, CreateAt(temporaryPath, generation), generation);
+        return new NextLog(temporaryPath, CreateAt(_storage, temporaryPath, generation), generation);
     }
 
     /// The hand-over, inside the engine lock: writes what is buffered to the current log (no sync here), renames it
@@ -377,24 +381,24 @@ internal sealed class AppendOnlyLog : ITaskJournal, IDisposable
         _stopping.Dispose();
     }
 
-    private static FileStream Create(string path, long generation)
+    private static Stream Create(IAofStorage storage, string path, long generation)
     {
         var temporaryPath = $"{path}.{Nonce.Generate(8)}";
-        var file = CreateAt(temporaryPath, generation);
+        var file = CreateAt(storage, temporaryPath, generation);
         File.Move(temporaryPath, path, overwrite: true);
         return file;
     }
 
     /// A new log with its header written and synced, open for appending.
-    private static FileStream CreateAt(string path, long generation)
+    private static Stream CreateAt(IAofStorage storage, string path, long generation)
     {
-        var file = new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.Read, bufferSize: 0);
+        var file = storage.Create(path);
         Span<byte> header = stackalloc byte[HeaderSize];
         "RATUSAOF"u8.CopyTo(header);
         BinaryPrimitives.WriteUInt32LittleEndian(header[8..], FormatVersion);
         BinaryPrimitives.WriteInt64LittleEndian(header[12..], generation);
         file.Write(header);
-        file.Flush(flushToDisk: true);
+        storage.Sync(file);
         return file;
     }
 
@@ -407,7 +411,7 @@ internal sealed class AppendOnlyLog : ITaskJournal, IDisposable
         }
 
         _sealing = null;
-        file.Flush(flushToDisk: true);
+        _storage.Sync(file);
         SyncCount++;
         file.Dispose();
         lock (_bufferGate)
@@ -529,7 +533,7 @@ internal sealed class AppendOnlyLog : ITaskJournal, IDisposable
     }
 
     /// A prepared next log: its temporary name, the open file and its generation.
-    internal sealed record NextLog(string TemporaryPath, FileStream File, long Generation);
+    internal sealed record NextLog(string TemporaryPath, Stream File, long Generation);
 
     private async Task FlushLoopAsync()
     {
@@ -653,7 +657,7 @@ internal sealed class AppendOnlyLog : ITaskJournal, IDisposable
         var now = Environment.TickCount64;
         if (_dirty && (forceSync || _mode == AofFsyncMode.Always || (timedSync && _mode == AofFsyncMode.Everysec && now - _lastSync >= 1000)))
         {
-            _file.Flush(flushToDisk: true);
+            _storage.Sync(_file);
             SyncCount++;
             _dirty = false;
             _lastSync = now;

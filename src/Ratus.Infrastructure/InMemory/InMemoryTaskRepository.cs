@@ -54,6 +54,9 @@ public sealed class InMemoryTaskRepository(
 
     internal AppendOnlyLog? Log => _aof;
 
+    /// Tests: the files of the append-only log, to simulate a full or failing disk.
+    internal IAofStorage AofStorage { get; init; } = FileAofStorage.Instance;
+
     public ValueTask OpenAsync(CancellationToken cancellationToken)
     {
         long generation = 0;
@@ -76,7 +79,7 @@ public sealed class InMemoryTaskRepository(
             lock (_gate)
             {
                 _aof = AppendOnlyLog.Open(
-                    _options.AofPath, generation, _options.AofFsync, _options.AofMaxSize, _options.AofRepair, logger, change =>
+                    _options.AofPath, generation, _options.AofFsync, _options.AofMaxSize, _options.AofRepair, logger, AofStorage, change =>
                     {
                         replayed++;
                         if (change.Kind == TaskChangeKind.Put)
