@@ -129,8 +129,12 @@ internal sealed class AppendOnlyLog : ITaskJournal, IDisposable
     public static string RotatedPath(string path, long generation) =>
         $"{path}.gen{generation.ToString(CultureInfo.InvariantCulture)}";
 
-    /// Replays every log of generation &gt;= <paramref name="snapshotGeneration"/> through <paramref name="apply"/>, in
-    /// order, truncates a torn tail, and opens the active log for appending.
+    /// Replays, in order, the logs that continue the snapshot (generation <paramref name="snapshotGeneration"/>, or 1
+    /// for a snapshot written without the log or for no snapshot), truncates a torn tail, and opens the active log for
+    /// appending. Logs the snapshot covers are deleted. A log that does not continue the chain (older than the snapshot,
+    /// a generation missing in between, the active log missing or empty although the snapshot names one) stops
+    /// start-up with a message, unless <see cref="MemDbOptions.AofRepair"/> (then the older one is discarded, the rest
+    /// replayed, and a warning says so).
     public static AppendOnlyLog Open(
         MemDbOptions options, long snapshotGeneration, bool snapshotFound, ILogger logger, IAofStorage storage,
         IStorageFailureObserver? observer, Action<TaskChange> apply)
@@ -154,7 +158,7 @@ internal sealed class AppendOnlyLog : ITaskJournal, IDisposable
             File.Delete(file);
         }
 
-        var maxGeneration = snapshotGeneration;
+        var chain = new GenerationChain(options.EffectiveSnapshotPath, snapshotGeneration, snapshotFound, repair, logger);
         foreach (var (generation, file) in rotated)
         {
             if (generation < snapshotGeneration)
@@ -163,36 +167,46 @@ internal sealed class AppendOnlyLog : ITaskJournal, IDisposable
                 continue;
             }
 
-            Replay(file, repair, logger, apply, out var fileGeneration, out _);
-            maxGeneration = Math.Max(maxGeneration, fileGeneration);
+            if (chain.Continues(file, ReadGeneration(file)))
+            {
+                Replay(file, repair, logger, apply, out _, out _);
+            }
+            else
+            {
+                File.Delete(file);
+            }
         }
 
         Stream stream;
         long activeGeneration;
-        if (File.Exists(path) && new FileInfo(path).Length >= HeaderSize)
+        if (File.Exists(path) && new FileInfo(path).Length >= HeaderSize && chain.Continues(path, ReadGeneration(path)))
         {
             Replay(path, repair, logger, apply, out activeGeneration, out var validEnd);
-            if (activeGeneration < snapshotGeneration)
+            stream = storage.Open(path);
+            if (stream.Length != validEnd)
             {
-                // The snapshot already covers this log (a crash between writing the snapshot and rotating): start over.
-                stream = Create(storage, path, activeGeneration = Math.Max(maxGeneration, snapshotGeneration));
+                stream.SetLength(validEnd);
+                storage.Sync(stream);
             }
-            else
-            {
-                stream = storage.Open(path);
-                if (stream.Length != validEnd)
-                {
-                    stream.SetLength(validEnd);
-                    storage.Sync(stream);
-                }
 
-                stream.Seek(0, SeekOrigin.End);
-            }
+            stream.Seek(0, SeekOrigin.End);
         }
         else
         {
-            activeGeneration = Math.Max(maxGeneration + (rotated.Count > 0 ? 1 : 0), Math.Max(snapshotGeneration, 1));
-            stream = Create(storage, path, activeGeneration);
+            if (File.Exists(path) && new FileInfo(path).Length < HeaderSize)
+            {
+                chain.Fail(
+                    $"memdb append-only log '{path}' is empty (shorter than its {HeaderSize}-byte header), but {chain.Source} hands over to generation {chain.Expected}",
+                    "restore it, or start with --memdb-aof-repair to start without it", "started without it");
+            }
+            else if (!File.Exists(path) && chain.MissingIsALoss)
+            {
+                chain.Fail(
+                    $"memdb append-only log '{path}' is missing, but {chain.Source} hands over to its generation {chain.Expected}: the changes made after the snapshot are missing",
+                    "restore it, or start with --memdb-aof-repair to start from the snapshot alone", "started from the snapshot alone");
+            }
+
+            stream = Create(storage, path, activeGeneration = chain.Expected);
         }
 
         var log = new AppendOnlyLog(path, options.AofFsync, options.AofMaxSize, logger, storage, observer, stream, activeGeneration);
@@ -495,6 +509,27 @@ internal sealed class AppendOnlyLog : ITaskJournal, IDisposable
         }
     }
 
+    /// The generation in a log's header (validated like <see cref="Replay"/> validates it).
+    private static long ReadGeneration(string path)
+    {
+        Span<byte> header = stackalloc byte[HeaderSize];
+        using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 0))
+        {
+            if (stream.ReadAtLeast(header, HeaderSize, throwOnEndOfStream: false) < HeaderSize || !header[..8].SequenceEqual("RATUSAOF"u8))
+            {
+                throw new InvalidDataException($"memdb append-only log '{path}' is corrupt at offset 0: not a Ratus log (bad header)");
+            }
+        }
+
+        var version = BinaryPrimitives.ReadUInt32LittleEndian(header[8..]);
+        if (version != FormatVersion)
+        {
+            throw new InvalidDataException($"memdb append-only log '{path}': unsupported format version {version}");
+        }
+
+        return BinaryPrimitives.ReadInt64LittleEndian(header[12..]);
+    }
+
     /// Validates the framing of a whole log, then decodes its valid records. A bad record followed by a valid one is
     /// corruption in the middle: an error naming the file and offset, unless <paramref name="repair"/> (then the log is
     /// cut at the last good record). A bad record with nothing valid after it is a torn tail: cut with a warning.
@@ -611,6 +646,68 @@ internal sealed class AppendOnlyLog : ITaskJournal, IDisposable
     /// Why the log refuses changes. <paramref name="Broken"/>: the file can no longer be trusted, and only a snapshot
     /// of a later generation clears it; otherwise the next write that succeeds does.
     private sealed record LogFault(string Reason, long Generation, bool Broken);
+
+    /// Checks, log by log, that the logs found continue the snapshot: each one's generation is the one after the log
+    /// before it, and the first is the one the snapshot hands over to.
+    private sealed class GenerationChain(string snapshotPath, long snapshotGeneration, bool snapshotFound, bool repair, ILogger logger)
+    {
+        private string? _previous;
+
+        public long Expected { get; private set; } = Math.Max(snapshotGeneration, 1);
+
+        /// Without any log, only a snapshot written with the log on (generation 1 or more) proves that one is missing.
+        public bool MissingIsALoss => _previous is null && snapshotGeneration > 0;
+
+        /// What hands over to the generation expected next, for messages.
+        public string Source => _previous is not null
+            ? $"the log before it ('{_previous}')"
+            : snapshotFound ? $"snapshot '{snapshotPath}'" : $"the start without a snapshot (none at '{snapshotPath}')";
+
+        /// True when the log at <paramref name="path"/> is to be replayed: its generation continues the chain, or
+        /// repair replays it across missing ones. False when repair discards it as older than the chain.
+        public bool Continues(string path, long generation)
+        {
+            if (generation == Expected)
+            {
+                Advance(path, generation);
+                return true;
+            }
+
+            if (generation < Expected)
+            {
+                Fail(
+                    $"memdb append-only log '{path}' is generation {generation}, older than the generation {Expected} that {Source} hands over to: " +
+                    "its changes predate that state, and replaying them over it would undo later changes",
+                    "remove it, or start with --memdb-aof-repair to discard it", "discarded it");
+                return false;
+            }
+
+            var missing = generation - Expected == 1
+                ? $"generation {Expected} is"
+                : $"generations {Expected} to {generation - 1} are";
+            Fail(
+                $"memdb append-only log '{path}' is generation {generation}, but {Source} hands over to generation {Expected}: the log of {missing} missing",
+                "restore it, or start with --memdb-aof-repair to replay the logs that are there", "replayed it anyway");
+            Advance(path, generation);
+            return true;
+        }
+
+        public void Fail(string problem, string advice, string repaired)
+        {
+            if (!repair)
+            {
+                throw new InvalidDataException($"{problem}; {advice}");
+            }
+
+            MemDbLog.AofGenerationRepaired(logger, problem, repaired);
+        }
+
+        private void Advance(string path, long generation)
+        {
+            _previous = path;
+            Expected = generation + 1;
+        }
+    }
 
     private async Task FlushLoopAsync()
     {

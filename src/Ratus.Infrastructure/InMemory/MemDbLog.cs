@@ -28,6 +28,9 @@ internal static partial class MemDbLog
     [LoggerMessage(EventId = 1108, Level = LogLevel.Information, Message = "memdb append-only log {Path} is writable again; changes are accepted")]
     public static partial void AofWritableAgain(ILogger logger, string path);
 
+    [LoggerMessage(EventId = 1109, Level = LogLevel.Warning, Message = "{Problem}; --memdb-aof-repair {Action}")]
+    public static partial void AofGenerationRepaired(ILogger logger, string problem, string action);
+
     [LoggerMessage(EventId = 1110, Level = LogLevel.Error, Message = "memdb snapshot {Path} cannot be written ({Reason}); {Consequence}")]
     public static partial void SnapshotFailed(ILogger logger, string path, string reason, string consequence);
 

@@ -8,8 +8,8 @@ using Ratus.Api.Tests.Hosting;
 
 namespace Ratus.Api.Tests.Process;
 
-/// The real server on a disk that really fills up (a 1 MiB tmpfs, skipped where mounting one is not permitted). The
-/// fault-injection tests of the engine
+/// The real server on a disk that really fills up (a 1 MiB tmpfs, skipped where mounting one is not permitted), and
+/// one started on a log that does not continue its snapshot. The fault-injection tests of the engine
 /// (Ratus.Infrastructure.Tests: AppendOnlyLogFaultTests, SnapshotFailureTests) cover every path; these check the wire.
 [NonParallelizable]
 [Platform(Include = "Linux", Reason = "mounts a tmpfs; stops the server with SIGTERM")]
@@ -125,6 +125,43 @@ public sealed class DiskFaultProcessTests
         }
 
         restarted.KillHard();
+    }
+
+    [Test]
+    public async Task Start_WithALogOlderThanTheSnapshot_ExitsWithOneNamingBoth_UnlessRepair()
+    {
+        var aof = Path.Combine(_directory, "ratus.aof");
+        string[] flags = ["--memdb-aof-path", aof, "--memdb-aof-fsync", "always", "--chore-interval", "0"];
+        var (first, client) = await StartListeningAsync(flags);
+        using (client)
+        {
+            Assert.That((await SendAsync(client, HttpMethod.Post, "/v1/topics/t/tasks/a", "{}")).Status, Is.EqualTo(HttpStatusCode.Created));
+            Assert.That((await SendAsync(client, HttpMethod.Post, "/v1/topics/t/tasks/deleted", "{}")).Status, Is.EqualTo(HttpStatusCode.Created));
+            File.Copy(aof, Path.Combine(_directory, "old.aof"));
+            Assert.That((await SendAsync(client, HttpMethod.Delete, "/v1/topics/t/tasks/deleted")).Status, Is.EqualTo(HttpStatusCode.OK));
+        }
+
+        first.Terminate(); // the final snapshot starts generation 2
+        Assert.That(await first.WaitForExitAsync(ConditionTimeout), Is.True);
+        File.Copy(Path.Combine(_directory, "old.aof"), aof, overwrite: true);
+
+        var refused = ServerProcess.Start(["--port", "0", .. flags]);
+        _servers.Add(refused);
+        Assert.That(await refused.WaitForExitAsync(StartTimeout), Is.True, "the server did not exit");
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(refused.ExitCode, Is.EqualTo(1));
+            Assert.That(refused.Output, Does.Contain(aof).And.Contain(aof + ".snapshot").And.Contain("--memdb-aof-repair"));
+        }
+
+        var (repaired, repairedClient) = await StartListeningAsync([.. flags, "--memdb-aof-repair"]);
+        using (repairedClient)
+        {
+            Assert.That((await SendAsync(repairedClient, HttpMethod.Get, "/v1/topics/t/tasks/deleted")).Status, Is.EqualTo(HttpStatusCode.NotFound));
+            Assert.That((await SendAsync(repairedClient, HttpMethod.Get, "/v1/topics/t/tasks/a")).Status, Is.EqualTo(HttpStatusCode.OK));
+        }
+
+        repaired.KillHard();
     }
 
     private static int Occurrences(string text, string value) =>
