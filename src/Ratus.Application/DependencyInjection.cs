@@ -34,6 +34,7 @@ public static class DependencyInjection
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<RatusMetrics>();
         services.TryAddSingleton<ITaskRecoveryObserver>(sp => sp.GetRequiredService<RatusMetrics>());
+        services.TryAddSingleton<IStorageFailureObserver>(sp => sp.GetRequiredService<RatusMetrics>());
         return services;
     }
 }

@@ -10,7 +10,7 @@ namespace Ratus.Application.Diagnostics;
 // names and meaning (spec §6, D8); the Prometheus exporter adds "_total" to counters and nothing else, since the
 // names already end with their unit. The queue gauges read the latest engine statistics that a background sampler
 // stores here, so a scrape never waits for the database.
-public sealed class RatusMetrics : ITaskRecoveryObserver
+public sealed class RatusMetrics : ITaskRecoveryObserver, IStorageFailureObserver
 {
     public const string MeterName = "Ratus";
 
@@ -25,6 +25,8 @@ public sealed class RatusMetrics : ITaskRecoveryObserver
     public const string OldestDueAge = "ratus_oldest_due_task_age_seconds";
     public const string Recovered = "ratus_promises_recovered";
     public const string CommitsRejected = "ratus_commits_rejected";
+    public const string SnapshotFailures = "ratus_snapshot_failures";
+    public const string LogFailures = "ratus_aof_failures";
 
     // Longest label value, in UTF-16 code units. Producers, consumers and topics are free text of any length; without a
     // bound, each task with a 1 MB producer added megabytes to every scrape for the life of the process.
@@ -45,6 +47,8 @@ public sealed class RatusMetrics : ITaskRecoveryObserver
     private readonly Counter<long> _committed;
     private readonly Counter<long> _recovered;
     private readonly Counter<long> _commitsRejected;
+    private readonly Counter<long> _snapshotFailures;
+    private readonly Counter<long> _logFailures;
 
     private volatile IReadOnlyList<TopicStatistics> _statistics = [];
 
@@ -70,6 +74,9 @@ public sealed class RatusMetrics : ITaskRecoveryObserver
             Recovered, null, "Expired promises returned to pending by recovery (each is a redelivery).");
         _commitsRejected = meter.CreateCounter<long>(
             CommitsRejected, null, "Commits refused with 409 because the nonce was stale.");
+        _snapshotFailures = meter.CreateCounter<long>(SnapshotFailures, null, "Snapshots of the memdb engine that could not be written.");
+        _logFailures = meter.CreateCounter<long>(
+            LogFailures, null, "Writes, fsyncs and truncations of the memdb append-only log that failed.");
         meter.CreateObservableGauge(Tasks, ObserveTasks, null, "Tasks by topic and state; due = pending and scheduled at or before now.");
         meter.CreateObservableGauge(OldestDueAge, ObserveOldestDueAge, "s", "Age of the oldest due pending task by topic (0 when none is due).");
     }
@@ -118,6 +125,10 @@ public sealed class RatusMetrics : ITaskRecoveryObserver
     public void CommitRejected(string topic) => _commitsRejected.Add(1, new TagList { { "topic", Label(topic) } });
 
     public void OnRecovered(string topic, long count) => _recovered.Add(count, new TagList { { "topic", Label(topic) } });
+
+    public void OnSnapshotFailed() => _snapshotFailures.Add(1);
+
+    public void OnLogFailed() => _logFailures.Add(1);
 
     // The latest engine statistics; the queue gauges report them until the next sample.
     public void UpdateStatistics(IReadOnlyList<TopicStatistics> statistics) => _statistics = statistics;

@@ -2,6 +2,8 @@ using System.Buffers.Binary;
 using System.Globalization;
 using System.IO.Hashing;
 using Microsoft.Extensions.Logging;
+using Ratus.Application.Abstractions;
+using Ratus.Domain.Errors;
 using Ratus.Domain.Tasks;
 
 namespace Ratus.Infrastructure.InMemory;
@@ -22,16 +24,25 @@ public enum AofFsyncMode
 /// The memdb append-only log. The file is a header ("RATUSAOF", format version, generation) followed by records:
 /// payload length (uint32), CRC-32 of the payload (uint32), payload (kind byte, then a task record or an ID).
 /// Format 1 holds the task records of snapshot format 3; format 2 those of snapshot format 4, with nanoseconds.
-/// <see cref="Append"/> runs inside the engine lock and only encodes into an in-memory buffer under a sequence
-/// number; a flusher task writes everything buffered in one go (and fsyncs it, in <c>always</c> mode), and
-/// <see cref="WaitAsync"/> completes once a sequence is written (and synced). In the other modes a caller that finds the
-/// file free writes the buffer itself. Compaction rotates the file: the
-/// current log is renamed to <c>PATH.genN</c>, a new one of generation N+1 begins, and the snapshot written next
-/// records N+1, after which the rotated log is deleted.
+/// <see cref="Append"/> encodes a change into a buffer and <see cref="TryWrite"/> writes the buffer with one call, both
+/// inside the engine lock: a change is in the file (the kernel's page cache) before any reader can see it, and a change
+/// the file refuses is undone by the engine before it releases the lock. In <c>always</c> mode <see cref="WaitAsync"/>
+/// completes once a flusher's fsync covers the change, and one fsync covers every change written while the previous one
+/// ran (group commit); in <c>everysec</c> the flusher fsyncs once a second.
+/// A write, fsync or truncation that fails puts the log in a fault, reported once (log line, metric): readiness fails
+/// and changes are refused until the fault clears. A failed write whose torn bytes were cut off clears with the next
+/// write that succeeds; anything else (a failed fsync, a torn record that could not be cut off) makes the file
+/// untrustworthy, and only a compaction clears it, since the snapshot it writes holds everything in memory.
+/// Compaction rotates the file: the current log is renamed to <c>PATH.genN</c>, a new one of generation N+1 begins, and
+/// the snapshot written next records N+1, after which the rotated log is deleted.
 internal sealed class AppendOnlyLog : ITaskJournal, IDisposable
 {
     public const uint FormatVersion = 2;
     public const int HeaderSize = 8 + sizeof(uint) + sizeof(long);
+
+    /// The reason clients and readiness are given while the log is in a fault.
+    public const string Unwritable = "memdb append-only log cannot be written";
+
     private const int FrameSize = 2 * sizeof(uint);
     private const byte PutKind = 1;
     private const byte DeleteKind = 2;
@@ -40,50 +51,65 @@ internal sealed class AppendOnlyLog : ITaskJournal, IDisposable
     private readonly AofFsyncMode _mode;
     private readonly long _maxSize;
     private readonly ILogger _logger;
+    private readonly IAofStorage _storage;
+    private readonly IStorageFailureObserver? _observer;
     private readonly Lock _fileGate = new();
-    private readonly Lock _bufferGate = new();
+    private readonly Lock _syncGate = new();
+    private readonly Lock _faultGate = new();
     private readonly MemoryStream _scratch = new();
+    private readonly MemoryStream _buffer = new();
     private readonly SnapshotWriter _encoder;
     private readonly SemaphoreSlim _signal = new(0);
     private readonly CancellationTokenSource _stopping = new();
 
-    // Guarded by _bufferGate.
-    private MemoryStream _active = new();
-    private MemoryStream _spare = new();
-    private long _appended;
-    private long _written;
-    private bool _flushRequested;
-    private TaskCompletionSource? _waiter;
-    private Exception? _failure;
-
-    // Guarded by _fileGate.
-    private FileStream _file;
+    // Guarded by the engine lock; Rotate also holds _fileGate while it replaces the file and its generation.
+    private Stream _file;
     private long _generation;
     private long _size;
-    private bool _dirty;
-    private long _lastSync = Environment.TickCount64;
+    private long _appended;
     private bool _compactionRequested;
-    private (FileStream File, long Target, TaskCompletionSource? Waiter)? _sealing;
+
+    // The highest sequence in the file: written inside the engine lock, read by the flusher.
+    private long _written;
+
+    // Guarded by _syncGate.
+    private long _synced;
+    private bool _flushRequested;
+    private TaskCompletionSource? _waiter;
+
+    // Guarded by _fileGate.
+    private long _lastSync = Environment.TickCount64;
+    private (Stream File, long Target, long Generation)? _sealing;
+
+    // Changed under _faultGate.
+    private volatile LogFault? _fault;
 
     private Task? _flusher;
 
-    private AppendOnlyLog(string path, AofFsyncMode mode, long maxSize, ILogger logger, FileStream file, long generation)
+    private AppendOnlyLog(
+        string path, AofFsyncMode mode, long maxSize, ILogger logger, IAofStorage storage, IStorageFailureObserver? observer,
+        Stream file, long generation)
     {
         _path = path;
         _mode = mode;
         _maxSize = maxSize;
         _logger = logger;
+        _storage = storage;
+        _observer = observer;
         _file = file;
         _generation = generation;
         _size = file.Length;
         _encoder = new SnapshotWriter(_scratch);
     }
 
-    /// Raised (from the flusher) once per generation when the log grows past the size limit.
+    /// Raised inside the engine lock, once per generation, when the log grows past the size limit; must not block.
     public Action? CompactionNeeded { get; set; }
 
     /// How many fsyncs the log has made (tests: group commit shares them).
     public long SyncCount { get; private set; }
+
+    /// Whether the log is in a fault: changes are refused and readiness fails until it clears.
+    public bool Faulted => _fault is not null;
 
     public long Generation
     {
@@ -96,37 +122,26 @@ internal sealed class AppendOnlyLog : ITaskJournal, IDisposable
         }
     }
 
-    public long Size
-    {
-        get
-        {
-            lock (_fileGate)
-            {
-                return _size;
-            }
-        }
-    }
+    public long Size => Volatile.Read(ref _size);
 
     /// The highest sequence appended so far (call inside the engine lock for a consistent value).
-    public long Appended
-    {
-        get
-        {
-            lock (_bufferGate)
-            {
-                return _appended;
-            }
-        }
-    }
+    public long Appended => Volatile.Read(ref _appended);
 
     public static string RotatedPath(string path, long generation) =>
         $"{path}.gen{generation.ToString(CultureInfo.InvariantCulture)}";
 
-    /// Replays every log of generation &gt;= <paramref name="snapshotGeneration"/> through <paramref name="apply"/>, in
-    /// order, truncates a torn tail, and opens the active log for appending.
+    /// Replays, in order, the logs that continue the snapshot (generation <paramref name="snapshotGeneration"/>, or 1
+    /// for a snapshot written without the log or for no snapshot), truncates a torn tail, and opens the active log for
+    /// appending. Logs the snapshot covers are deleted. A log that does not continue the chain (older than the snapshot,
+    /// a generation missing in between, the active log missing or empty although the snapshot names one) stops
+    /// start-up with a message, unless <see cref="MemDbOptions.AofRepair"/> (then the older one is discarded, the rest
+    /// replayed, and a warning says so).
     public static AppendOnlyLog Open(
-        string path, long snapshotGeneration, AofFsyncMode mode, long maxSize, bool repair, ILogger logger, Action<TaskChange> apply)
+        MemDbOptions options, long snapshotGeneration, bool snapshotFound, ILogger logger, IAofStorage storage,
+        IStorageFailureObserver? observer, Action<TaskChange> apply)
     {
+        var path = options.AofPath;
+        var repair = options.AofRepair;
         var directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
         var prefix = Path.GetFileName(path) + ".gen";
         var rotated = new SortedDictionary<long, string>();
@@ -144,7 +159,7 @@ internal sealed class AppendOnlyLog : ITaskJournal, IDisposable
             File.Delete(file);
         }
 
-        var maxGeneration = snapshotGeneration;
+        var chain = new GenerationChain(options.EffectiveSnapshotPath, snapshotGeneration, snapshotFound, repair, logger);
         foreach (var (generation, file) in rotated)
         {
             if (generation < snapshotGeneration)
@@ -153,47 +168,58 @@ internal sealed class AppendOnlyLog : ITaskJournal, IDisposable
                 continue;
             }
 
-            Replay(file, repair, logger, apply, out var fileGeneration, out _);
-            maxGeneration = Math.Max(maxGeneration, fileGeneration);
-        }
-
-        FileStream stream;
-        long activeGeneration;
-        if (File.Exists(path) && new FileInfo(path).Length >= HeaderSize)
-        {
-            Replay(path, repair, logger, apply, out activeGeneration, out var validEnd);
-            if (activeGeneration < snapshotGeneration)
+            if (chain.Continues(file, ReadGeneration(file)))
             {
-                // The snapshot already covers this log (a crash between writing the snapshot and rotating): start over.
-                stream = Create(path, activeGeneration = Math.Max(maxGeneration, snapshotGeneration));
+                Replay(file, repair, logger, apply, out _, out _);
             }
             else
             {
-                stream = new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.Read, bufferSize: 0);
-                if (stream.Length != validEnd)
-                {
-                    stream.SetLength(validEnd);
-                    stream.Flush(flushToDisk: true);
-                }
-
-                UpgradeFormat(stream);
-                stream.Seek(0, SeekOrigin.End);
+                File.Delete(file);
             }
+        }
+
+        Stream stream;
+        long activeGeneration;
+        if (File.Exists(path) && new FileInfo(path).Length >= HeaderSize && chain.Continues(path, ReadGeneration(path)))
+        {
+            Replay(path, repair, logger, apply, out activeGeneration, out var validEnd);
+            stream = storage.Open(path);
+            if (stream.Length != validEnd)
+            {
+                stream.SetLength(validEnd);
+                storage.Sync(stream);
+            }
+
+            UpgradeFormat(stream, storage);
+            stream.Seek(0, SeekOrigin.End);
         }
         else
         {
-            activeGeneration = Math.Max(maxGeneration + (rotated.Count > 0 ? 1 : 0), Math.Max(snapshotGeneration, 1));
-            stream = Create(path, activeGeneration);
+            if (File.Exists(path) && new FileInfo(path).Length < HeaderSize)
+            {
+                chain.Fail(
+                    $"memdb append-only log '{path}' is empty (shorter than its {HeaderSize}-byte header), but {chain.Source} hands over to generation {chain.Expected}",
+                    "restore it, or start with --memdb-aof-repair to start without it", "started without it");
+            }
+            else if (!File.Exists(path) && chain.MissingIsALoss)
+            {
+                chain.Fail(
+                    $"memdb append-only log '{path}' is missing, but {chain.Source} hands over to its generation {chain.Expected}: the changes made after the snapshot are missing",
+                    "restore it, or start with --memdb-aof-repair to start from the snapshot alone", "started from the snapshot alone");
+            }
+
+            stream = Create(storage, path, activeGeneration = chain.Expected);
         }
 
-        var log = new AppendOnlyLog(path, mode, maxSize, logger, stream, activeGeneration);
+        var log = new AppendOnlyLog(path, options.AofFsync, options.AofMaxSize, logger, storage, observer, stream, activeGeneration);
         log._flusher = Task.Run(log.FlushLoopAsync);
         return log;
     }
 
     public void Append(in TaskChange change) => AppendAndSequence(change);
 
-    /// Encodes one change into the buffer; returns its sequence number. Called inside the engine lock.
+    /// Encodes one change into the buffer; returns its sequence number. Called inside the engine lock, followed by
+    /// <see cref="TryWrite"/> before the lock is released.
     public long AppendAndSequence(in TaskChange change)
     {
         _scratch.SetLength(0);
@@ -215,42 +241,85 @@ internal sealed class AppendOnlyLog : ITaskJournal, IDisposable
         Span<byte> frame = stackalloc byte[FrameSize];
         BinaryPrimitives.WriteUInt32LittleEndian(frame, (uint)payload.Length);
         BinaryPrimitives.WriteUInt32LittleEndian(frame[sizeof(uint)..], crc);
-        lock (_bufferGate)
-        {
-            _active.Write(frame);
-            _active.Write(payload);
-            return ++_appended;
-        }
+        _buffer.Write(frame);
+        _buffer.Write(payload);
+        var sequence = _appended + 1;
+        Volatile.Write(ref _appended, sequence);
+        return sequence;
     }
 
-    /// Completes once every change up to <paramref name="sequence"/> is written (and fsynced in <c>always</c> mode).
-    public ValueTask WaitAsync(long sequence)
+    /// Inside the engine lock: writes every change appended since the last call, with one write. False when the log
+    /// refuses them (a fault, new or standing): they are dropped, and the engine must undo them before it releases the
+    /// lock. The bytes of a write that failed half-way are cut off, so the file ends with its last whole record.
+    public bool TryWrite()
     {
-        lock (_bufferGate)
+        if (_buffer.Length == 0)
         {
-            ThrowIfFailed();
-            if (_written >= sequence)
-            {
-                return ValueTask.CompletedTask;
-            }
+            return true;
         }
 
-        // Without `always`, a change only has to reach the kernel before it is acknowledged: when nobody is writing,
-        // the caller writes what is buffered itself and spares the two thread hand-offs to the flusher and back (a
-        // quarter of a push's throughput, measured). When the file is busy, it waits for the flusher's next round,
-        // which then takes everything that piled up meanwhile.
-        if (_mode != AofFsyncMode.Always && TryWriteInline(sequence))
+        if (_fault is { Broken: true })
+        {
+            Drop();
+            return false;
+        }
+
+        try
+        {
+            _file.Write(_buffer.GetBuffer(), 0, (int)_buffer.Length);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            Drop();
+            if (CutTornTail() is { } cutFailure)
+            {
+                Report(new IOException($"{exception.Message}; cutting off the torn record failed too: {cutFailure.Message}", exception), broken: true, _generation);
+            }
+            else
+            {
+                Report(exception, broken: false, _generation);
+            }
+
+            return false;
+        }
+
+        Volatile.Write(ref _size, _size + _buffer.Length);
+        _buffer.SetLength(0);
+        Volatile.Write(ref _written, _appended);
+        if (_fault is { Broken: false })
+        {
+            Clear(fault => !fault.Broken);
+        }
+
+        if (_maxSize > 0 && _size > _maxSize && !_compactionRequested)
+        {
+            _compactionRequested = true;
+            CompactionNeeded?.Invoke();
+        }
+
+        return true;
+    }
+
+    /// Completes once every change up to <paramref name="sequence"/> (already written) is as durable as the mode
+    /// promises: at once, except in <c>always</c> mode, where it waits for the flusher's next fsync.
+    public ValueTask WaitAsync(long sequence)
+    {
+        if (_mode != AofFsyncMode.Always)
         {
             return ValueTask.CompletedTask;
         }
 
         TaskCompletionSource waiter;
-        lock (_bufferGate)
+        lock (_syncGate)
         {
-            ThrowIfFailed();
-            if (_written >= sequence)
+            if (_synced >= sequence)
             {
                 return ValueTask.CompletedTask;
+            }
+
+            if (_fault is { Broken: true })
+            {
+                throw new ServiceUnavailableException(Unwritable);
             }
 
             waiter = _waiter ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -264,12 +333,15 @@ internal sealed class AppendOnlyLog : ITaskJournal, IDisposable
         return new ValueTask(waiter.Task);
     }
 
-    /// Writes out everything buffered and fsyncs it, synchronously.
+    /// Fsyncs everything written so far, now. Throws when it cannot (the fault is reported).
     public void Sync()
     {
         lock (_fileGate)
         {
-            FlushRound(forceSync: true);
+            if (SyncRound(force: true) is { } failure)
+            {
+                throw new IOException($"memdb append-only log '{_path}' could not be synced: {failure.Message}", failure);
+            }
         }
     }
 
@@ -293,39 +365,60 @@ internal sealed class AppendOnlyLog : ITaskJournal, IDisposable
         }
 
         var temporaryPath = $"{_path}.next-{Nonce.Generate(8)}";
-        return new NextLog(temporaryPath, CreateAt(temporaryPath, generation), generation);
+        return new NextLog(temporaryPath, CreateAt(_storage, temporaryPath, generation), generation);
     }
 
-    /// The hand-over, inside the engine lock: writes what is buffered to the current log (no sync here), renames it
-    /// to PATH.genN and puts the prepared file at PATH. Returns the new generation, which the snapshot of the state at
-    /// this point records. The old log is synced and closed by the next flush round (or <see cref="SealPrevious"/>),
-    /// before any later change is acknowledged.
+    /// The hand-over, inside the engine lock (after every change was written): renames the current log to PATH.genN
+    /// and puts the prepared file at PATH. Returns the new generation, which the snapshot of the state at this point
+    /// records. The old log is synced and closed by the next flush round (or <see cref="SealPrevious"/>), before any
+    /// later change is acknowledged. When the hand-over fails, the current log stays and the prepared one is deleted.
     public long Rotate(NextLog next)
     {
+        ArgumentNullException.ThrowIfNull(next);
         lock (_fileGate)
         {
-            SealPending();
-            var (batch, target, waiter) = TakeBuffered();
-
-            if (batch.Length > 0)
+            try
             {
-                _file.Write(batch.GetBuffer(), 0, (int)batch.Length);
-                batch.SetLength(0);
+                if (_buffer.Length > 0)
+                {
+                    throw new InvalidOperationException("memdb append-only log: changes appended but not written");
+                }
+
+                if (SealPending() is { } failure)
+                {
+                    throw new IOException($"memdb append-only log '{_path}': the previous log could not be synced: {failure.Message}", failure);
+                }
+
+                var rotatedPath = RotatedPath(_path, _generation);
+                File.Move(_path, rotatedPath, overwrite: true);
+                try
+                {
+                    File.Move(next.TemporaryPath, _path);
+                }
+                catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+                {
+                    File.Move(rotatedPath, _path);
+                    throw;
+                }
+            }
+            catch
+            {
+                next.File.Dispose();
+                DeleteIfExists(next.TemporaryPath);
+                throw;
             }
 
-            File.Move(_path, RotatedPath(_path, _generation), overwrite: true);
-            File.Move(next.TemporaryPath, _path, overwrite: true);
-            _sealing = (_file, target, waiter);
+            _sealing = (_file, Volatile.Read(ref _written), _generation);
             _file = next.File;
             _generation = next.Generation;
-            _size = _file.Length;
-            _dirty = false;
+            Volatile.Write(ref _size, _file.Length);
             _compactionRequested = false;
             return _generation;
         }
     }
 
-    /// Syncs and closes the log a rotation replaced, and acknowledges what it holds.
+    /// Syncs and closes the log a rotation replaced. A failure is reported, not thrown: the snapshot that follows
+    /// holds everything the log held, and clears the fault once written.
     public void SealPrevious()
     {
         lock (_fileGate)
@@ -333,6 +426,10 @@ internal sealed class AppendOnlyLog : ITaskJournal, IDisposable
             SealPending();
         }
     }
+
+    /// A snapshot of <paramref name="snapshotGeneration"/> holds everything the logs before that generation held: a
+    /// fault of theirs no longer matters.
+    public void SnapshotWritten(long snapshotGeneration) => Clear(fault => fault.Generation < snapshotGeneration);
 
     /// Deletes the rotated logs a snapshot of <paramref name="snapshotGeneration"/> covers.
     public void DeleteCovered(long snapshotGeneration)
@@ -358,20 +455,13 @@ internal sealed class AppendOnlyLog : ITaskJournal, IDisposable
         }
         catch (AggregateException)
         {
-            // A failed flusher has already recorded its failure.
+            // The flusher reports its own failures.
         }
 
         lock (_fileGate)
         {
-            try
-            {
-                FlushRound(forceSync: true);
-            }
-            catch (IOException)
-            {
-                // Closing: nothing more can be done.
-            }
-
+            // Closing: a failure is reported, and nothing more can be done.
+            SyncRound(force: true);
             _file.Dispose();
         }
 
@@ -379,45 +469,67 @@ internal sealed class AppendOnlyLog : ITaskJournal, IDisposable
         _stopping.Dispose();
     }
 
-    private static FileStream Create(string path, long generation)
+    private static Stream Create(IAofStorage storage, string path, long generation)
     {
         var temporaryPath = $"{path}.{Nonce.Generate(8)}";
-        var file = CreateAt(temporaryPath, generation);
+        var file = CreateAt(storage, temporaryPath, generation);
         File.Move(temporaryPath, path, overwrite: true);
         return file;
     }
 
-    /// A new log with its header written and synced, open for appending.
-    private static FileStream CreateAt(string path, long generation)
+    /// A new log with its header written and synced, open for appending; nothing is left behind when that fails.
+    private static Stream CreateAt(IAofStorage storage, string path, long generation)
     {
-        var file = new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.Read, bufferSize: 0);
-        Span<byte> header = stackalloc byte[HeaderSize];
-        "RATUSAOF"u8.CopyTo(header);
-        BinaryPrimitives.WriteUInt32LittleEndian(header[8..], FormatVersion);
-        BinaryPrimitives.WriteInt64LittleEndian(header[12..], generation);
-        file.Write(header);
-        file.Flush(flushToDisk: true);
-        return file;
+        var file = storage.Create(path);
+        try
+        {
+            Span<byte> header = stackalloc byte[HeaderSize];
+            "RATUSAOF"u8.CopyTo(header);
+            BinaryPrimitives.WriteUInt32LittleEndian(header[8..], FormatVersion);
+            BinaryPrimitives.WriteInt64LittleEndian(header[12..], generation);
+            file.Write(header);
+            storage.Sync(file);
+            return file;
+        }
+        catch
+        {
+            file.Dispose();
+            DeleteIfExists(path);
+            throw;
+        }
     }
 
-    /// Under _fileGate: the log a rotation replaced is synced before anything after it is acknowledged.
-    private void SealPending()
+    private static void DeleteIfExists(string path)
     {
-        if (_sealing is not var (file, target, waiter))
+        try
         {
-            return;
+            File.Delete(path);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            // A leftover temporary file is deleted at the next start; the failure being handled matters more.
+        }
+    }
+
+    /// The generation in a log's header (validated like <see cref="Replay"/> validates it).
+    private static long ReadGeneration(string path)
+    {
+        Span<byte> header = stackalloc byte[HeaderSize];
+        using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 0))
+        {
+            if (stream.ReadAtLeast(header, HeaderSize, throwOnEndOfStream: false) < HeaderSize || !header[..8].SequenceEqual("RATUSAOF"u8))
+            {
+                throw new InvalidDataException($"memdb append-only log '{path}' is corrupt at offset 0: not a Ratus log (bad header)");
+            }
         }
 
-        _sealing = null;
-        file.Flush(flushToDisk: true);
-        SyncCount++;
-        file.Dispose();
-        lock (_bufferGate)
+        var version = BinaryPrimitives.ReadUInt32LittleEndian(header[8..]);
+        if (version != FormatVersion)
         {
-            _written = Math.Max(_written, target);
+            throw new InvalidDataException($"memdb append-only log '{path}': unsupported format version {version}");
         }
 
-        waiter?.TrySetResult();
+        return BinaryPrimitives.ReadInt64LittleEndian(header[12..]);
     }
 
     /// Validates the framing of a whole log, then decodes its valid records. A bad record followed by a valid one is
@@ -504,7 +616,7 @@ internal sealed class AppendOnlyLog : ITaskJournal, IDisposable
     /// A log of an older format goes on in the current one: its records read the same in it (a record differs only
     /// when it has nanoseconds beyond the tick, which older servers never wrote). The header says so before any
     /// record of the current format is appended.
-    private static void UpgradeFormat(FileStream stream)
+    private static void UpgradeFormat(Stream stream, IAofStorage storage)
     {
         Span<byte> version = stackalloc byte[sizeof(uint)];
         stream.Seek(8, SeekOrigin.Begin);
@@ -517,7 +629,7 @@ internal sealed class AppendOnlyLog : ITaskJournal, IDisposable
         BinaryPrimitives.WriteUInt32LittleEndian(version, FormatVersion);
         stream.Seek(8, SeekOrigin.Begin);
         stream.Write(version);
-        stream.Flush(flushToDisk: true);
+        storage.Sync(stream);
     }
 
     private static bool IsValidRecord(byte[] bytes, long offset, out int length)
@@ -553,7 +665,73 @@ internal sealed class AppendOnlyLog : ITaskJournal, IDisposable
     }
 
     /// A prepared next log: its temporary name, the open file and its generation.
-    internal sealed record NextLog(string TemporaryPath, FileStream File, long Generation);
+    internal sealed record NextLog(string TemporaryPath, Stream File, long Generation);
+
+    /// Why the log refuses changes. <paramref name="Broken"/>: the file can no longer be trusted, and only a snapshot
+    /// of a later generation clears it; otherwise the next write that succeeds does.
+    private sealed record LogFault(string Reason, long Generation, bool Broken);
+
+    /// Checks, log by log, that the logs found continue the snapshot: each one's generation is the one after the log
+    /// before it, and the first is the one the snapshot hands over to.
+    private sealed class GenerationChain(string snapshotPath, long snapshotGeneration, bool snapshotFound, bool repair, ILogger logger)
+    {
+        private string? _previous;
+
+        public long Expected { get; private set; } = Math.Max(snapshotGeneration, 1);
+
+        /// Without any log, only a snapshot written with the log on (generation 1 or more) proves that one is missing.
+        public bool MissingIsALoss => _previous is null && snapshotGeneration > 0;
+
+        /// What hands over to the generation expected next, for messages.
+        public string Source => _previous is not null
+            ? $"the log before it ('{_previous}')"
+            : snapshotFound ? $"snapshot '{snapshotPath}'" : $"the start without a snapshot (none at '{snapshotPath}')";
+
+        /// True when the log at <paramref name="path"/> is to be replayed: its generation continues the chain, or
+        /// repair replays it across missing ones. False when repair discards it as older than the chain.
+        public bool Continues(string path, long generation)
+        {
+            if (generation == Expected)
+            {
+                Advance(path, generation);
+                return true;
+            }
+
+            if (generation < Expected)
+            {
+                Fail(
+                    $"memdb append-only log '{path}' is generation {generation}, older than the generation {Expected} that {Source} hands over to: " +
+                    "its changes predate that state, and replaying them over it would undo later changes",
+                    "remove it, or start with --memdb-aof-repair to discard it", "discarded it");
+                return false;
+            }
+
+            var missing = generation - Expected == 1
+                ? $"generation {Expected} is"
+                : $"generations {Expected} to {generation - 1} are";
+            Fail(
+                $"memdb append-only log '{path}' is generation {generation}, but {Source} hands over to generation {Expected}: the log of {missing} missing",
+                "restore it, or start with --memdb-aof-repair to replay the logs that are there", "replayed it anyway");
+            Advance(path, generation);
+            return true;
+        }
+
+        public void Fail(string problem, string advice, string repaired)
+        {
+            if (!repair)
+            {
+                throw new InvalidDataException($"{problem}; {advice}");
+            }
+
+            MemDbLog.AofGenerationRepaired(logger, problem, repaired);
+        }
+
+        private void Advance(string path, long generation)
+        {
+            _previous = path;
+            Expected = generation + 1;
+        }
+    }
 
     private async Task FlushLoopAsync()
     {
@@ -570,140 +748,164 @@ internal sealed class AppendOnlyLog : ITaskJournal, IDisposable
                 return;
             }
 
-            Action? compaction;
             lock (_fileGate)
+            {
+                SyncRound(force: false);
+            }
+        }
+    }
+
+    /// One group round, under _fileGate: seals a rotated log, fsyncs what has been written when the mode (or the
+    /// caller) asks, and releases the writers waiting for it; or fails them, when the log is broken or the fsync fails.
+    /// Returns the failure (already reported), or null.
+    private Exception? SyncRound(bool force)
+    {
+        TaskCompletionSource? waiter;
+        long target;
+        lock (_syncGate)
+        {
+            waiter = _waiter;
+            _waiter = null;
+            _flushRequested = false;
+            target = Volatile.Read(ref _written);
+        }
+
+        var failure = SealPending();
+        if (failure is null && _fault is { Broken: true } fault)
+        {
+            failure = new IOException(fault.Reason);
+        }
+
+        if (failure is null)
+        {
+            var now = Environment.TickCount64;
+            bool due;
+            lock (_syncGate)
+            {
+                due = target > _synced
+                    && (force || _mode == AofFsyncMode.Always || (_mode == AofFsyncMode.Everysec && now - _lastSync >= 1000));
+            }
+
+            if (due)
             {
                 try
                 {
-                    compaction = GroupRound(timedSync: true);
+                    _storage.Sync(_file);
+                    SyncCount++;
+                    _lastSync = now;
+                    lock (_syncGate)
+                    {
+                        _synced = Math.Max(_synced, target);
+                    }
                 }
-                catch (IOException)
+                catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
                 {
-                    return; // the log has failed: every waiter has been told
+                    Report(exception, broken: true, _generation);
+                    failure = exception;
                 }
             }
-
-            compaction?.Invoke();
         }
+
+        if (failure is null)
+        {
+            waiter?.TrySetResult();
+        }
+        else
+        {
+            waiter?.TrySetException(new ServiceUnavailableException(Unwritable));
+        }
+
+        return failure;
     }
 
-    // A flush round on the caller's thread, if the file is free; true once its sequence is written.
-    private bool TryWriteInline(long sequence)
+    /// Under _fileGate: syncs and closes the log a rotation replaced, before anything after it is acknowledged.
+    /// Returns the failure (already reported), or null.
+    private Exception? SealPending()
     {
-        if (!_fileGate.TryEnter())
-        {
-            return false;
-        }
-
-        Action? compaction;
-        try
-        {
-            compaction = GroupRound(timedSync: false);
-        }
-        finally
-        {
-            _fileGate.Exit();
-        }
-
-        compaction?.Invoke();
-        lock (_bufferGate)
-        {
-            return _written >= sequence;
-        }
-    }
-
-    // Under _fileGate, for the flusher and for inline writers alike: one flush round, then the compaction callback to
-    // raise (once per generation) when the log outgrew its limit. A write failure fails the log for good.
-    private Action? GroupRound(bool timedSync)
-    {
-        try
-        {
-            FlushRound(forceSync: false, timedSync);
-        }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
-        {
-            Fail(exception);
-            throw new IOException($"memdb append-only log '{_path}' failed", exception);
-        }
-
-        if (_maxSize <= 0 || _size <= _maxSize || _compactionRequested)
+        if (_sealing is not var (file, target, generation))
         {
             return null;
         }
 
-        _compactionRequested = true;
-        return CompactionNeeded;
-    }
-
-    // The log can no longer be trusted: every waiter and every later change fails.
-    private void Fail(Exception exception)
-    {
-        MemDbLog.AofFailed(_logger, _path, exception);
-        TaskCompletionSource? waiter;
-        lock (_bufferGate)
+        _sealing = null;
+        try
         {
-            _failure = exception;
-            waiter = _waiter;
-            _waiter = null;
-        }
-
-        waiter?.TrySetException(new IOException($"memdb append-only log '{_path}' failed", exception));
-    }
-
-    private void ThrowIfFailed()
-    {
-        if (_failure is not null)
-        {
-            throw new IOException($"memdb append-only log '{_path}' failed", _failure);
-        }
-    }
-
-    /// One group round, under _fileGate: takes everything buffered, writes it in one call, fsyncs it when the mode
-    /// (or the caller) asks, then releases every waiter up to the highest sequence taken. <paramref name="timedSync"/>
-    /// false leaves `everysec`'s once-a-second fsync to the flusher, so a request never waits for it.
-    private void FlushRound(bool forceSync, bool timedSync = true)
-    {
-        SealPending();
-        var (batch, target, waiter) = TakeBuffered();
-
-        if (batch.Length > 0)
-        {
-            _file.Write(batch.GetBuffer(), 0, (int)batch.Length);
-            _size += batch.Length;
-            _dirty = true;
-            batch.SetLength(0);
-        }
-
-        var now = Environment.TickCount64;
-        if (_dirty && (forceSync || _mode == AofFsyncMode.Always || (timedSync && _mode == AofFsyncMode.Everysec && now - _lastSync >= 1000)))
-        {
-            _file.Flush(flushToDisk: true);
+            _storage.Sync(file);
             SyncCount++;
-            _dirty = false;
-            _lastSync = now;
         }
-
-        lock (_bufferGate)
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
-            _written = Math.Max(_written, target);
+            Report(exception, broken: true, generation);
+            return exception;
+        }
+        finally
+        {
+            file.Dispose();
         }
 
-        waiter?.TrySetResult();
+        lock (_syncGate)
+        {
+            _synced = Math.Max(_synced, target);
+        }
+
+        return null;
     }
 
-    // Swaps the double buffer: the caller gets everything appended so far, the highest sequence it holds and the
-    // waiter to release once it is written; appenders go on filling the other buffer.
-    private (MemoryStream Batch, long Target, TaskCompletionSource? Waiter) TakeBuffered()
+    // The changes appended since the last write are refused: their sequences are given out again.
+    private void Drop()
     {
-        lock (_bufferGate)
+        _buffer.SetLength(0);
+        Volatile.Write(ref _appended, Volatile.Read(ref _written));
+    }
+
+    // After a failed write: cuts whatever part of it reached the file, so the log ends with its last whole record.
+    // Returns the failure, or null.
+    private Exception? CutTornTail()
+    {
+        try
         {
-            var batch = _active;
-            _active = _spare;
-            _spare = batch;
-            var waiter = _waiter;
-            _waiter = null;
-            _flushRequested = false;
-            return (batch, _appended, waiter);
+            _file.SetLength(_size);
+            _file.Seek(_size, SeekOrigin.Begin);
+            return null;
         }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            return exception;
+        }
+    }
+
+    // Counts every failure; logs only the one that starts a fault, so a full disk is one line, not one per request.
+    private void Report(Exception exception, bool broken, long generation)
+    {
+        _observer?.OnLogFailed();
+        bool starts;
+        lock (_faultGate)
+        {
+            // A fault only clears once every generation it touched is covered, and a broken one stays broken.
+            var current = _fault;
+            starts = current is null;
+            _fault = new LogFault(
+                current?.Reason ?? exception.Message, Math.Max(current?.Generation ?? generation, generation), broken || current is { Broken: true });
+        }
+
+        if (starts)
+        {
+            MemDbLog.AofFaulted(_logger, _path, exception.Message);
+        }
+    }
+
+    private void Clear(Func<LogFault, bool> cleared)
+    {
+        lock (_faultGate)
+        {
+            if (_fault is not { } fault || !cleared(fault))
+            {
+                return;
+            }
+
+            _fault = null;
+        }
+
+        MemDbLog.AofWritableAgain(_logger, _path);
     }
 }

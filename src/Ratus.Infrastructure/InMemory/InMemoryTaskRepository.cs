@@ -16,16 +16,21 @@ namespace Ratus.Infrastructure.InMemory;
 /// The memdb engine. One lock serialises every operation, so each is atomic and linearizable. Tasks are
 /// immutable records: a change stores a new record (<c>with</c>), and callers only ever see records nobody mutates.
 /// Every change goes through <see cref="Put"/> or <see cref="Remove"/>, which keep the indexes in step and feed the journal.
+/// With the append-only log on, every lock section that changes anything ends in <see cref="TryCommit"/>: the changes
+/// are written to the log before the lock is released, or undone when the log refuses them, so what readers see is
+/// always what a restart would recover.
 public sealed class InMemoryTaskRepository(
     IOptions<MemDbOptions> options,
     TimeProvider timeProvider,
     ILogger<InMemoryTaskRepository> logger,
     ITaskJournal? journal = null,
-    ITaskRecoveryObserver? recoveryObserver = null) : ITaskRepository
+    ITaskRecoveryObserver? recoveryObserver = null,
+    IStorageFailureObserver? failureObserver = null) : ITaskRepository
 {
     private const int NotOpened = 0;
     private const int Opened = 1;
     private const int Closed = 2;
+    private const int UndoCapacity = 1024;
 
     private readonly MemDbOptions _options = options.Value;
     private readonly Lock _gate = new();
@@ -41,6 +46,10 @@ public sealed class InMemoryTaskRepository(
     // tick of the cutoff.
     private readonly SortedChunks<TimeKey, ComparableComparer<TimeKey>> _completed = new();
 
+    // With the log on, what each change of the current lock section replaced (null: nothing), to undo the section when
+    // the log refuses it; guarded by _gate.
+    private readonly List<(string Id, RatusTask? Before)> _undo = [];
+
     private volatile int _status = NotOpened;
 
     // Guarded by _snapshotGate.
@@ -52,13 +61,20 @@ public sealed class InMemoryTaskRepository(
     // The log sequence of the latest change; guarded by _gate.
     private long _sequence;
 
+    // The last snapshot failure, until a snapshot succeeds.
+    private volatile Exception? _snapshotFailure;
+
     private string SnapshotPath => _options.EffectiveSnapshotPath;
 
     internal AppendOnlyLog? Log => _aof;
 
+    /// Tests: the files of the append-only log, to simulate a full or failing disk.
+    internal IAofStorage AofStorage { get; init; } = FileAofStorage.Instance;
+
     public ValueTask OpenAsync(CancellationToken cancellationToken)
     {
         long generation = 0;
+        var snapshotFound = false;
         if (!string.IsNullOrEmpty(SnapshotPath))
         {
             var stopwatch = Stopwatch.StartNew();
@@ -67,6 +83,7 @@ public sealed class InMemoryTaskRepository(
             {
                 Load(tasks);
                 generation = logGeneration;
+                snapshotFound = true;
                 MemDbLog.SnapshotLoaded(logger, tasks.Count, SnapshotPath, stopwatch.ElapsedMilliseconds);
             }
         }
@@ -78,7 +95,7 @@ public sealed class InMemoryTaskRepository(
             lock (_gate)
             {
                 _aof = AppendOnlyLog.Open(
-                    _options.AofPath, generation, _options.AofFsync, _options.AofMaxSize, _options.AofRepair, logger, change =>
+                    _options, generation, snapshotFound, logger, AofStorage, failureObserver, change =>
                     {
                         replayed++;
                         if (change.Kind == TaskChangeKind.Put)
@@ -92,7 +109,7 @@ public sealed class InMemoryTaskRepository(
                     });
             }
 
-            _aof.CompactionNeeded = () => _ = Task.Run(() => WriteSnapshot(onlyWhenOpen: true));
+            _aof.CompactionNeeded = () => _ = Task.Run(() => TryWriteSnapshot(onlyWhenDue: false, onlyWhenOpen: true, out _));
             MemDbLog.AofReplayed(logger, replayed, _options.AofPath, _aof.Generation, _options.AofFsync, stopwatch.ElapsedMilliseconds);
         }
 
@@ -104,14 +121,19 @@ public sealed class InMemoryTaskRepository(
     {
         lock (_snapshotGate)
         {
+            Exception? failure = null;
             if (_status == Opened && !string.IsNullOrEmpty(SnapshotPath))
             {
-                WriteSnapshot();
+                TryWriteSnapshot(onlyWhenDue: false, onlyWhenOpen: false, out failure);
             }
 
             // Under the snapshot gate, so that a compaction the log asked for never runs on a closed log.
             _status = Closed;
             _aof?.Dispose();
+            if (failure is not null)
+            {
+                throw new IOException($"the final memdb snapshot '{SnapshotPath}' could not be written: {failure.Message}", failure);
+            }
         }
 
         return ValueTask.CompletedTask;
@@ -132,8 +154,27 @@ public sealed class InMemoryTaskRepository(
         }
     }
 
-    public ValueTask CheckReadyAsync(CancellationToken cancellationToken) =>
-        _status == Opened ? ValueTask.CompletedTask : throw new ServiceUnavailableException();
+    /// Not ready while the log cannot be written, or, with snapshots alone, while the snapshot cannot be: changes
+    /// are then either refused or at risk. With the log on, a failing snapshot loses nothing (the log keeps growing).
+    public ValueTask CheckReadyAsync(CancellationToken cancellationToken)
+    {
+        if (_status != Opened)
+        {
+            throw new ServiceUnavailableException();
+        }
+
+        if (_aof is { Faulted: true })
+        {
+            throw new ServiceUnavailableException(AppendOnlyLog.Unwritable);
+        }
+
+        if (_aof is null && _snapshotFailure is not null)
+        {
+            throw new ServiceUnavailableException("memdb snapshot cannot be written");
+        }
+
+        return ValueTask.CompletedTask;
+    }
 
     public ValueTask ChoreAsync(CancellationToken cancellationToken)
     {
@@ -144,22 +185,32 @@ public sealed class InMemoryTaskRepository(
             var now = Now();
             recovered = RecoverExpired(now);
             purged = PurgeCompleted(now);
+
+            // Undone when the log cannot take them; the log reports that itself, once.
+            if (!TryCommit())
+            {
+                recovered = purged = 0;
+            }
         }
 
         MemDbLog.ChoreCompleted(logger, recovered, purged);
         if (!string.IsNullOrEmpty(SnapshotPath))
         {
-            WriteSnapshot(onlyWhenDue: true);
+            // A log in a fault is repaired by a compaction (a snapshot of memory and a fresh log), tried every chore.
+            TryWriteSnapshot(onlyWhenDue: _aof is not { Faulted: true }, onlyWhenOpen: false, out _);
         }
 
         return ValueTask.CompletedTask;
     }
 
+    // The recovery loop's: nobody waits for its result, so it does not wait for an fsync either; while the log cannot
+    // be written the claims stay as they are (and the loop stays quiet: the log reports the fault once).
     public ValueTask<long> RecoverExpiredAsync(CancellationToken cancellationToken)
     {
         lock (_gate)
         {
-            return Durable(RecoverExpired(Now()));
+            var recovered = RecoverExpired(Now());
+            return ValueTask.FromResult(TryCommit() ? recovered : 0);
         }
     }
 
@@ -417,6 +468,7 @@ public sealed class InMemoryTaskRepository(
             RecoverExpired(now);
             if (!_topics.TryGetValue(topic, out var index) || FindDue(index, now) is not { } task)
             {
+                Commit(); // the recoveries, if any
                 return ValueTask.FromResult<RatusTask?>(null);
             }
 
@@ -500,11 +552,18 @@ public sealed class InMemoryTaskRepository(
         }
     }
 
-    /// Returns the result once the changes made so far are durable as the log's fsync mode promises. Called inside
-    /// the lock (so the sequence is this operation's latest); the wait itself happens after the lock is released.
+    /// Writes this operation's changes to the log (<see cref="Commit"/>) and returns the result once the changes made
+    /// so far are durable as the log's fsync mode promises. Called inside the lock (so the sequence is this operation's
+    /// latest); the wait itself happens after the lock is released.
     private ValueTask<T> Durable<T>(T result)
     {
-        if (_aof is not { } aof || _sequence == 0)
+        if (_aof is not { } aof)
+        {
+            return ValueTask.FromResult(result);
+        }
+
+        Commit();
+        if (_sequence == 0)
         {
             return ValueTask.FromResult(result);
         }
@@ -517,6 +576,53 @@ public sealed class InMemoryTaskRepository(
             await wait.ConfigureAwait(false);
             return result;
         }
+    }
+
+    /// Inside _gate, before the lock is released: writes the changes of this lock section to the log, or, when the log
+    /// refuses them (a full or failing disk), undoes them, newest first, and answers 503. Either way no reader ever
+    /// sees a change that a restart would not recover.
+    private void Commit()
+    {
+        if (!TryCommit())
+        {
+            throw new ServiceUnavailableException(AppendOnlyLog.Unwritable);
+        }
+    }
+
+    private bool TryCommit()
+    {
+        if (_undo.Count == 0)
+        {
+            return true;
+        }
+
+        var aof = _aof!;
+        var written = aof.TryWrite();
+        if (!written)
+        {
+            for (var i = _undo.Count - 1; i >= 0; i--)
+            {
+                var (id, before) = _undo[i];
+                if (before is null)
+                {
+                    Remove(id, record: false);
+                }
+                else
+                {
+                    Put(before, record: false);
+                }
+            }
+
+            _sequence = aof.Appended;
+        }
+
+        _undo.Clear();
+        if (_undo.Capacity > UndoCapacity)
+        {
+            _undo.Capacity = UndoCapacity;
+        }
+
+        return written;
     }
 
     private static ValueTask<RatusTask?> AsNullable(ValueTask<RatusTask> claim)
@@ -698,9 +804,10 @@ public sealed class InMemoryTaskRepository(
     {
         ref var slot = ref CollectionsMarshal.GetValueRefOrAddDefault(_tasks, task.Id, out var existed);
         TopicIndex index;
+        RatusTask? previous = null;
         if (existed)
         {
-            var previous = slot!;
+            previous = slot!;
             var previousIndex = _topics[previous.Topic];
             UnindexState(previous, previousIndex);
             if (string.Equals(previous.Topic, task.Topic, StringComparison.Ordinal))
@@ -738,6 +845,7 @@ public sealed class InMemoryTaskRepository(
             if (_aof is not null)
             {
                 _sequence = _aof.AppendAndSequence(change);
+                _undo.Add((task.Id, previous));
             }
         }
 
@@ -766,6 +874,7 @@ public sealed class InMemoryTaskRepository(
             if (_aof is not null)
             {
                 _sequence = _aof.AppendAndSequence(change);
+                _undo.Add((id, task));
             }
         }
 
@@ -841,42 +950,70 @@ public sealed class InMemoryTaskRepository(
         }
     }
 
-    private void WriteSnapshot(bool onlyWhenDue = false, bool onlyWhenOpen = false)
+    /// Writes a snapshot (with the log on: a compaction). A failure to write it is reported here, once until a snapshot
+    /// succeeds again (error log line, metric, and readiness with snapshots alone), and returned.
+    private bool TryWriteSnapshot(bool onlyWhenDue, bool onlyWhenOpen, out Exception? failure)
     {
+        failure = null;
         lock (_snapshotGate)
         {
             if (onlyWhenOpen && _status != Opened)
             {
-                return;
+                return true;
             }
 
-            // The first chore of an instance always saves; later ones wait for the interval (spec §3.11).
+            // The first chore of an instance always saves; later ones wait for the interval since the last snapshot
+            // written (spec §3.11), so after a failure every chore tries again.
             if (onlyWhenDue && _lastSnapshot is { } last && Now() - last < _options.SnapshotInterval)
             {
-                return;
+                return true;
             }
-
-            // The hand-over: copy the state and, with the log on, seal the current log and start the next generation,
-            // so the snapshot covers exactly the logs before that generation.
-            RatusTask[] tasks;
-            long generation = 0;
-            var next = _aof?.PrepareNext();
-            lock (_gate)
-            {
-                tasks = [.. _tasks.Values];
-                if (next is not null)
-                {
-                    generation = _aof!.Rotate(next);
-                }
-            }
-
-            _aof?.SealPrevious();
 
             var stopwatch = Stopwatch.StartNew();
-            SnapshotFile.Write(SnapshotPath, tasks, generation);
-            _aof?.DeleteCovered(generation);
+            RatusTask[] tasks;
+            long generation = 0;
+            try
+            {
+                // The hand-over: copy the state and, with the log on, seal the current log and start the next
+                // generation, so the snapshot covers exactly the logs before that generation.
+                var next = _aof?.PrepareNext();
+                lock (_gate)
+                {
+                    tasks = [.. _tasks.Values];
+                    if (next is not null)
+                    {
+                        generation = _aof!.Rotate(next);
+                    }
+                }
+
+                _aof?.SealPrevious();
+                SnapshotFile.Write(SnapshotPath, tasks, generation);
+                _aof?.SnapshotWritten(generation);
+                _aof?.DeleteCovered(generation);
+            }
+            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+            {
+                failureObserver?.OnSnapshotFailed();
+                if (_snapshotFailure is null)
+                {
+                    MemDbLog.SnapshotFailed(logger, SnapshotPath, exception.Message, _aof is null
+                        ? "changes since the last snapshot are lost on a crash or stop, and /readyz answers 503 until a snapshot is written"
+                        : "the append-only log keeps every change it takes, and grows until a snapshot is written");
+                }
+
+                _snapshotFailure = failure = exception;
+                return false;
+            }
+
             _lastSnapshot = Now();
+            if (_snapshotFailure is not null)
+            {
+                _snapshotFailure = null;
+                MemDbLog.SnapshotWrittenAgain(logger, SnapshotPath);
+            }
+
             MemDbLog.SnapshotWritten(logger, tasks.Length, SnapshotPath, stopwatch.ElapsedMilliseconds);
+            return true;
         }
     }
 }
