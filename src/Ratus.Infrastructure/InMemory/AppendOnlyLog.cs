@@ -524,7 +524,7 @@ internal sealed class AppendOnlyLog : ITaskJournal, IDisposable
         }
 
         var version = BinaryPrimitives.ReadUInt32LittleEndian(header[8..]);
-        if (version != FormatVersion)
+        if (version is < 1 or > FormatVersion)
         {
             throw new InvalidDataException($"memdb append-only log '{path}': unsupported format version {version}");
         }
