@@ -23,11 +23,17 @@ public static class MongoEnv
     public static bool IsCongo => Resolved.Value.Kind == "congodb";
 
     /// The connection string of the test server, or <see cref="Assert.Ignore(string)"/> with the reason there is none.
+    /// A server that was named but does not start fails the test instead: skipping would hide a broken setup.
     public static string Require()
     {
         var server = Resolved.Value;
         if (server.Uri is null)
         {
+            if (server.Broken)
+            {
+                Assert.Fail(server.Reason);
+            }
+
             Assert.Ignore(server.Reason);
         }
 
@@ -116,7 +122,7 @@ public static class MongoEnv
         }
         catch (Win32Exception exception)
         {
-            return new Server(null, null, $"Cannot start the CongoDB test server: node is missing ({exception.Message})");
+            return new Server(null, null, $"Cannot start the CongoDB test server named by {CongoVariable}: node is missing ({exception.Message})", Broken: true);
         }
 
         AppDomain.CurrentDomain.ProcessExit += (_, _) => Kill(process);
@@ -127,7 +133,7 @@ public static class MongoEnv
                          || !int.TryParse(line["LISTENING ".Length..], out var port))
         {
             Kill(process);
-            return new Server(null, null, $"The CongoDB test server did not start (first line: {line ?? "<none>"})");
+            return new Server(null, null, $"The CongoDB test server named by {CongoVariable} did not start (first line: {line ?? "<none>"}; run `cd tools/congo && npm ci`)", Broken: true);
         }
 
         // Keep draining stdout so the child never blocks on a full pipe.
@@ -170,5 +176,5 @@ public static class MongoEnv
         }
     }
 
-    private sealed record Server(string? Uri, string? Kind, string Reason);
+    private sealed record Server(string? Uri, string? Kind, string Reason, bool Broken = false);
 }
