@@ -1,4 +1,6 @@
 using System.Buffers;
+using System.IO.Pipelines;
+using Microsoft.AspNetCore.Connections;
 
 namespace Ratus.Api.Binding;
 
@@ -18,9 +20,23 @@ public static class RequestBody
         }
 
         var reader = request.BodyReader;
+        var aborted = request.HttpContext.RequestAborted;
         while (true)
         {
-            var result = await reader.ReadAsync(request.HttpContext.RequestAborted);
+            ReadResult result;
+            try
+            {
+                result = await reader.ReadAsync(aborted);
+            }
+            catch (IOException exception) when (exception is not BadHttpRequestException and not ConnectionResetException
+                                                     && !aborted.IsCancellationRequested)
+            {
+                // Kestrel reports a malformed body as a BadHttpRequestException (an IOException) with its status, but a
+                // chunk size that overflows as a bare IOException ("Bad chunk size data.", an OverflowException inside):
+                // the client's fault too.
+                throw new BadHttpRequestException(exception.Message, StatusCodes.Status400BadRequest, exception);
+            }
+
             var buffer = result.Buffer;
             if (buffer.Length > maxSize)
             {

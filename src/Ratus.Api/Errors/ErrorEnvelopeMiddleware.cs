@@ -9,6 +9,8 @@ public sealed partial class ErrorEnvelopeMiddleware(RequestDelegate next, ILogge
 {
     public const int ClientClosedRequest = 499;
 
+    public const string InternalServerError = "internal server error";
+
     public async Task InvokeAsync(HttpContext context)
     {
         try
@@ -44,7 +46,9 @@ public sealed partial class ErrorEnvelopeMiddleware(RequestDelegate next, ILogge
         BadHttpRequestException { StatusCode: StatusCodes.Status400BadRequest } e => (e.StatusCode, $"bad request: {e.Message}"),
         BadHttpRequestException e => (e.StatusCode, e.Message),
         OperationCanceledException when context.RequestAborted.IsCancellationRequested => (ClientClosedRequest, "client closed request"),
-        _ => (StatusCodes.Status500InternalServerError, exception.Message),
+        // Never the exception's text: it can hold a driver's cluster description, a connection string or a file
+        // path. The detail goes to the log, once, with the exception.
+        _ => (StatusCodes.Status500InternalServerError, InternalServerError),
     };
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Unhandled failure of {Method} {Path}")]

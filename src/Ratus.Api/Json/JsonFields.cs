@@ -12,13 +12,13 @@ internal static class JsonFields
     // The member name as sent; callers compare it ASCII case-insensitively, as Go matches names.
     public static ReadOnlySpan<byte> Name(ref Utf8JsonReader reader) =>
         reader.ValueIsEscaped || reader.HasValueSequence
-            ? Encoding.UTF8.GetBytes(reader.GetString()!)
+            ? Encoding.UTF8.GetBytes(Text(ref reader, null, null))
             : reader.ValueSpan;
 
     public static string? String(ref Utf8JsonReader reader, string owner, string field, string? current) =>
         reader.TokenType switch
         {
-            JsonTokenType.String => reader.GetString(),
+            JsonTokenType.String => Text(ref reader, owner, field),
             JsonTokenType.Null => current,
             _ => throw Mismatch(reader.TokenType, owner, field, "string"),
         };
@@ -35,7 +35,7 @@ internal static class JsonFields
             throw Mismatch(reader.TokenType, owner, field, "time.Time");
         }
 
-        return Rfc3339.TryParse(reader.GetString(), out var value, out var error)
+        return Rfc3339.TryParse(Text(ref reader, owner, field), out var value, out var error)
             ? value
             : throw new BadRequestException(error);
     }
@@ -76,6 +76,22 @@ internal static class JsonFields
 
     public static BadRequestException Mismatch(JsonTokenType token, string goType) =>
         new($"json: cannot unmarshal {Kind(token)} into Go value of type {goType}");
+
+    // The string token's text. A lone surrogate escape ("\udc00") is valid JSON syntax but no Unicode text, and
+    // GetString refuses it with an InvalidOperationException: that is the client's invalid value, not a server fault.
+    // The owner and field (null for a member name) only make the message.
+    private static string Text(ref Utf8JsonReader reader, string? owner, string? field)
+    {
+        try
+        {
+            return reader.GetString()!;
+        }
+        catch (InvalidOperationException)
+        {
+            var where = field is null ? "a member name" : $"Go struct field {owner}.{field}";
+            throw new BadRequestException($"invalid JSON: a string with a lone UTF-16 surrogate in {where}");
+        }
+    }
 
     private static string Kind(JsonTokenType token) => token switch
     {
