@@ -67,8 +67,11 @@ public static class RatusHostBuilderExtensions
             }
         }
 
-        builder.Services.AddOptions<KestrelServerOptions>().Configure<IOptions<ServerOptions>>(
-            (kestrel, server) => ConfigureKestrel(kestrel, server.Value, openFiles, listen));
+        // A test host that asks for a real Kestrel (WebApplicationFactory.UseKestrel) gets its settings only once the
+        // options are read, so its listener is planned then.
+        var hostedByFactory = startup.HostedByFactory;
+        builder.Services.AddOptions<KestrelServerOptions>().Configure<IOptions<ServerOptions>>((kestrel, server) =>
+            ConfigureKestrel(kestrel, server.Value, openFiles, hostedByFactory ? PlannedListener(server.Value) : listen));
         return builder;
     }
 
@@ -84,6 +87,9 @@ public static class RatusHostBuilderExtensions
         kestrel.Limits.MaxConcurrentUpgradedConnections = maxConnections;
         listen?.Invoke(kestrel);
     }
+
+    private static Action<KestrelServerOptions>? PlannedListener(ServerOptions server) =>
+        TryPlanListeners(server, out var listen, out _) ? listen : null;
 
     // False (with the reason) when the settings cannot make a listener; true with null when there is none to make.
     private static bool TryPlanListeners(ServerOptions server, out Action<KestrelServerOptions>? listen, out string problem)
