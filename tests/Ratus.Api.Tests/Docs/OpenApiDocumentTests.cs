@@ -179,7 +179,7 @@ public sealed class OpenApiDocumentTests
     {
         var probe = Guid.NewGuid().ToString("N");
         var url = path.Replace("{topic}", Unique("topic"), StringComparison.Ordinal).Replace("{id}", Unique("id"), StringComparison.Ordinal);
-        using var request = new HttpRequestMessage(new HttpMethod(method), query.Length == 0 ? url : $"{url}?{query}");
+        using var request = new HttpRequestMessage(new HttpMethod(method.ToUpperInvariant()), query.Length == 0 ? url : $"{url}?{query}");
         request.Headers.Add(ProbeHeader, probe);
         if (body is not null)
         {
@@ -187,7 +187,7 @@ public sealed class OpenApiDocumentTests
         }
 
         using var response = await _client.SendAsync(request);
-        Assert.That(response.StatusCode, Is.Not.EqualTo(HttpStatusCode.InternalServerError), $"{method} {url}");
+        Assert.That(response.StatusCode, Is.Not.AnyOf(HttpStatusCode.InternalServerError, HttpStatusCode.MethodNotAllowed), $"{method} {url}");
         return _queryReads.TryRemove(probe, out var reads) ? [.. reads.Distinct()] : [];
     }
 
