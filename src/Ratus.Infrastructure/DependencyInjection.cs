@@ -53,8 +53,9 @@ public static class DependencyInjection
         };
     }
 
-    // Connects lazily, without a ping (spec §3.11). Server selection gives up after a few seconds unless the URI says
-    // otherwise, so a request while MongoDB is down fails fast instead of hanging for the driver's default 30 s.
+    // Connects lazily, without a ping (spec §3.11). Server selection gives up after 5 s unless the URI says otherwise
+    // (the driver's default is 30 s): long enough to ride out a quick primary step-down. While the driver knows every
+    // server to be down, a request does not wait at all (MongoTaskRepository answers 503 at once).
     private static MongoClient CreateMongoClient(IServiceProvider services)
     {
         var uri = services.GetRequiredService<IOptions<MongoDbOptions>>().Value.Uri;

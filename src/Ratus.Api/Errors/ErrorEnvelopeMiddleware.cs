@@ -44,7 +44,7 @@ public sealed partial class ErrorEnvelopeMiddleware(RequestDelegate next, ILogge
         ConflictException e => (StatusCodes.Status409Conflict, e.Message),
         ServiceUnavailableException e => (StatusCodes.Status503ServiceUnavailable, e.Message),
         BadHttpRequestException { StatusCode: StatusCodes.Status400BadRequest } e => (e.StatusCode, $"bad request: {e.Message}"),
-        BadHttpRequestException e => (e.StatusCode, e.Message),
+        BadHttpRequestException { StatusCode: < StatusCodes.Status500InternalServerError } e => (e.StatusCode, e.Message),
         OperationCanceledException when context.RequestAborted.IsCancellationRequested => (ClientClosedRequest, "client closed request"),
         // Never the exception's text: it can hold a driver's cluster description, a connection string or a file
         // path. The detail goes to the log, once, with the exception.

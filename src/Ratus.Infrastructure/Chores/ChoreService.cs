@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Ratus.Application.Abstractions;
 using Ratus.Application.Diagnostics;
+using Ratus.Domain.Errors;
 
 namespace Ratus.Infrastructure.Chores;
 
@@ -89,6 +90,12 @@ public sealed partial class ChoreService(
             metrics?.RecordChore(elapsed);
             LogChoreCompleted(logger, elapsed.TotalMilliseconds);
         }
+        catch (ServiceUnavailableException exception)
+        {
+            // The engine logs its own outage, once when it begins and once when it ends; a stack trace per run would
+            // flood the log. The next tick tries again.
+            LogChoreSkipped(logger, exception.Message);
+        }
         catch (Exception exception) when (exception is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
         {
             // One failed run must not stop the background jobs; the next tick tries again.
@@ -106,6 +113,10 @@ public sealed partial class ChoreService(
                 LogRecovered(logger, recovered);
             }
         }
+        catch (ServiceUnavailableException exception)
+        {
+            LogRecoverySkipped(logger, exception.Message);
+        }
         catch (Exception exception) when (exception is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
         {
             LogRecoveryFailed(logger, exception);
@@ -117,6 +128,12 @@ public sealed partial class ChoreService(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "chore failed")]
     private static partial void LogChoreFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "chore skipped: {Reason}")]
+    private static partial void LogChoreSkipped(ILogger logger, string reason);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "recovery skipped: {Reason}")]
+    private static partial void LogRecoverySkipped(ILogger logger, string reason);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "recovered {Count} expired promises")]
     private static partial void LogRecovered(ILogger logger, long count);

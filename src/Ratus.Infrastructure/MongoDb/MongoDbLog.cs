@@ -13,8 +13,11 @@ internal static partial class MongoDbLog
     [LoggerMessage(EventId = 1203, Level = LogLevel.Warning, Message = "MongoDB rejected the atomic {Operation} (code {Code}); switching to the fallback path for good")]
     public static partial void FallbackEnabled(ILogger logger, string operation, int code);
 
-    [LoggerMessage(EventId = 1204, Level = LogLevel.Warning, Message = "MongoDB is not reachable: {Reason}")]
-    public static partial void NotReady(ILogger logger, string reason);
+    [LoggerMessage(EventId = 1204, Level = LogLevel.Warning, Message = "MongoDB cannot be reached ({Reason}); requests answer 503 until it answers again")]
+    public static partial void Unreachable(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 1206, Level = LogLevel.Information, Message = "MongoDB answers again")]
+    public static partial void Reachable(ILogger logger);
 
     [LoggerMessage(EventId = 1205, Level = LogLevel.Debug, Message = "Chore recovered {Recovered} expired promises")]
     public static partial void ChoreCompleted(ILogger logger, long recovered);

@@ -46,6 +46,10 @@ public sealed class MongoTaskRepository(
         client.GetDatabase(options.Value.Database).GetCollection<BsonDocument>(options.Value.Collection);
 
     private readonly SemaphoreSlim _indexGate = new(1, 1);
+    private readonly MongoReachability _reachability = new(client, logger);
+    private readonly CancellationTokenSource _closing = new();
+    private Task _indexing = Task.CompletedTask;
+    private volatile bool _indexFailureLogged;
     private volatile int _status = NotOpened;
     private volatile bool _indexesPending;
     private volatile bool _hintPoll;
@@ -71,32 +75,23 @@ public sealed class MongoTaskRepository(
     /// Tests only: take the fallback paths from the start (spec §7.9, 63).
     internal void ForceFallback(Operations operations) => Interlocked.Or(ref _fallbacks, (int)operations);
 
-    /// Creates or updates the indexes unless that is turned off. An unreachable server does not fail start-up:
-    /// the engine opens, readiness answers 503 until a ping succeeds, and the first successful readiness check
-    /// creates the indexes then.
-    public async ValueTask OpenAsync(CancellationToken cancellationToken)
+    /// Returns at once: the indexes are created (or updated) in the background, so that start-up, and with it the HTTP
+    /// listener, never waits for MongoDB, which may be down. Until they are in place <see cref="CheckReadyAsync"/>
+    /// answers 503; while MongoDB cannot be reached, the chore and every readiness check try again.
+    public ValueTask OpenAsync(CancellationToken cancellationToken)
     {
         _indexesPending = true;
-        try
-        {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(TimeSpan.FromSeconds(10));
-            await EnsureIndexesAsync(timeout.Token);
-        }
-        catch (Exception exception) when (exception is MongoException or TimeoutException
-                                              || (exception is OperationCanceledException && !cancellationToken.IsCancellationRequested))
-        {
-            MongoDbLog.IndexesFailed(logger, _collection.CollectionNamespace.FullName, exception);
-        }
-
         _status = Opened;
+        _indexing = Task.Run(() => TryEnsureIndexesAsync(_closing.Token), CancellationToken.None);
+        return ValueTask.CompletedTask;
     }
 
-    public ValueTask CloseAsync(CancellationToken cancellationToken)
+    public async ValueTask CloseAsync(CancellationToken cancellationToken)
     {
-        // The client is shared and owned by the container.
+        // The client is shared and owned by the container; only the background index creation is this engine's.
         _status = Closed;
-        return ValueTask.CompletedTask;
+        await _closing.CancelAsync();
+        await _indexing.WaitAsync(cancellationToken);
     }
 
     public async ValueTask CheckReadyAsync(CancellationToken cancellationToken)
@@ -106,28 +101,37 @@ public sealed class MongoTaskRepository(
             throw new ServiceUnavailableException();
         }
 
+        // A real ping even while MongoDB is known to be down: its server selection makes the driver check again.
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(PingTimeout);
         try
         {
             await client.GetDatabase("admin").RunCommandAsync<BsonDocument>(
                 new BsonDocument("ping", 1), ReadPreference.Primary, timeout.Token);
-            if (_indexesPending)
-            {
-                await EnsureIndexesAsync(timeout.Token);
-            }
         }
-        catch (Exception exception) when (exception is MongoException or TimeoutException
+        catch (Exception exception) when (MongoReachability.IsOutage(exception)
                                               || (exception is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
-            MongoDbLog.NotReady(logger, exception.Message);
+            _reachability.Lost(exception);
+            throw new ServiceUnavailableException();
+        }
+
+        _reachability.Reached();
+        if (_indexesPending && !await TryEnsureIndexesAsync(timeout.Token))
+        {
             throw new ServiceUnavailableException();
         }
     }
 
-    /// Recovery only: MongoDB's TTL monitor deletes completed tasks past retention.
+    /// Recovery only: MongoDB's TTL monitor deletes completed tasks past retention. Indexes that could not be created
+    /// at start-up (MongoDB was down) are created by the first chore that reaches it.
     public async ValueTask ChoreAsync(CancellationToken cancellationToken)
     {
+        if (_indexesPending)
+        {
+            await TryEnsureIndexesAsync(cancellationToken);
+        }
+
         var recovered = await RecoverExpiredAsync(cancellationToken);
         MongoDbLog.ChoreCompleted(logger, recovered);
     }
@@ -136,7 +140,7 @@ public sealed class MongoTaskRepository(
     /// no nonce, keeping consumer, consumed and deadline (spec §3.3, D3). With a recovery observer, a find over the
     /// same index first learns the topics of the expired tasks (and skips the update when there are none); when
     /// another node recovers some of them in between, the per-topic counts are trimmed to what this node modified.
-    public async ValueTask<long> RecoverExpiredAsync(CancellationToken cancellationToken)
+    public async ValueTask<long> RecoverExpiredAsync(CancellationToken cancellationToken) => await ObserveAsync(async () =>
     {
         var filter = Filter.Eq(State, (int)TaskState.Active) & Filter.Lte(Deadline, ToBson(Now()));
         if (recoveryObserver is null)
@@ -166,10 +170,10 @@ public sealed class MongoTaskRepository(
         }
 
         return result.ModifiedCount;
-    }
+    });
 
     /// One aggregation: a $group by topic that counts each state, the due pending tasks, and the earliest due time.
-    public async ValueTask<IReadOnlyList<TopicStatistics>> GetStatisticsAsync(CancellationToken cancellationToken)
+    public async ValueTask<IReadOnlyList<TopicStatistics>> GetStatisticsAsync(CancellationToken cancellationToken) => await ObserveAsync(async () =>
     {
         var now = ToBson(Now());
         var state = "$" + State;
@@ -198,7 +202,7 @@ public sealed class MongoTaskRepository(
         ];
         using var cursor = await _collection.AggregateAsync<BsonDocument>(pipeline, cancellationToken: cancellationToken);
         var groups = await cursor.ToListAsync(cancellationToken);
-        return
+        return (IReadOnlyList<TopicStatistics>)
         [
             .. groups.Where(g => g[Id].IsString).Select(g => new TopicStatistics(
                 g[Id].AsString,
@@ -209,7 +213,7 @@ public sealed class MongoTaskRepository(
                 g["archived"].ToInt64(),
                 g.GetValue("oldestDue", BsonNull.Value) is BsonDateTime oldest ? oldest.ToUniversalTime() : null)),
         ];
-    }
+    });
 
     public async ValueTask<IReadOnlyList<Topic>> ListTopicsAsync(int limit, int offset, CancellationToken cancellationToken)
     {
@@ -226,32 +230,35 @@ public sealed class MongoTaskRepository(
             new("$skip", offset),
             new("$limit", limit),
         ];
-        using var cursor = await _collection.AggregateAsync<BsonDocument>(pipeline, cancellationToken: cancellationToken);
-        var groups = await cursor.ToListAsync(cancellationToken);
-        return [.. groups.Where(g => g[Id].IsString).Select(g => new Topic(g[Id].AsString))];
+        return await RequestAsync(async () =>
+        {
+            using var cursor = await _collection.AggregateAsync<BsonDocument>(pipeline, cancellationToken: cancellationToken);
+            var groups = await cursor.ToListAsync(cancellationToken);
+            return (IReadOnlyList<Topic>)[.. groups.Where(g => g[Id].IsString).Select(g => new Topic(g[Id].AsString))];
+        });
     }
 
     public async ValueTask<DeleteResult> DeleteTopicsAsync(CancellationToken cancellationToken) =>
-        new((await _collection.DeleteManyAsync(Filter.Empty, cancellationToken)).DeletedCount);
+        await RequestAsync(async () => new DeleteResult((await _collection.DeleteManyAsync(Filter.Empty, cancellationToken)).DeletedCount));
 
     public async ValueTask<Topic> GetTopicAsync(string topic, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(topic);
-        var count = await _collection.CountDocumentsAsync(Filter.Eq(MongoTaskDocument.Topic, topic), cancellationToken: cancellationToken);
+        var count = await RequestAsync(() => _collection.CountDocumentsAsync(Filter.Eq(MongoTaskDocument.Topic, topic), cancellationToken: cancellationToken));
         return count > 0 ? new Topic(topic, count) : throw new NotFoundException();
     }
 
     public async ValueTask<DeleteResult> DeleteTopicAsync(string topic, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(topic);
-        var result = await _collection.DeleteManyAsync(Filter.Eq(MongoTaskDocument.Topic, topic), cancellationToken);
+        var result = await RequestAsync(() => _collection.DeleteManyAsync(Filter.Eq(MongoTaskDocument.Topic, topic), cancellationToken));
         return new DeleteResult(result.DeletedCount);
     }
 
     public async ValueTask<IReadOnlyList<RatusTask>> ListTasksAsync(string topic, int limit, int offset, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(topic);
-        var documents = await FindPageAsync(Filter.Eq(MongoTaskDocument.Topic, topic), limit, offset, cancellationToken);
+        var documents = await RequestAsync(() => FindPageAsync(Filter.Eq(MongoTaskDocument.Topic, topic), limit, offset, cancellationToken));
         return [.. documents.Select(FromBson)];
     }
 
@@ -263,17 +270,20 @@ public sealed class MongoTaskRepository(
             return new UpdateResult(0, 0);
         }
 
-        try
+        return await RequestAsync(async () =>
         {
-            await _collection.InsertManyAsync(tasks.Select(ToBson), new InsertManyOptions { IsOrdered = false }, cancellationToken);
-            return new UpdateResult(tasks.Count, 0);
-        }
-        catch (MongoBulkWriteException<BsonDocument> exception)
-            when (exception.WriteConcernError is null && exception.WriteErrors.All(e => e.Code == DuplicateKey))
-        {
-            // Unordered: every other document was inserted; existing IDs and later duplicates were skipped.
-            return new UpdateResult(tasks.Count - exception.WriteErrors.Count, 0);
-        }
+            try
+            {
+                await _collection.InsertManyAsync(tasks.Select(ToBson), new InsertManyOptions { IsOrdered = false }, cancellationToken);
+                return new UpdateResult(tasks.Count, 0);
+            }
+            catch (MongoBulkWriteException<BsonDocument> exception)
+                when (exception.WriteConcernError is null && exception.WriteErrors.All(e => e.Code == DuplicateKey))
+            {
+                // Unordered: every other document was inserted; existing IDs and later duplicates were skipped.
+                return new UpdateResult(tasks.Count - exception.WriteErrors.Count, 0);
+            }
+        });
     }
 
     public async ValueTask<UpdateResult> UpsertTasksAsync(IReadOnlyList<RatusTask> tasks, CancellationToken cancellationToken)
@@ -284,10 +294,10 @@ public sealed class MongoTaskRepository(
             return new UpdateResult(0, 0);
         }
 
-        return await WithFallbackAsync(
+        return await RequestAsync(() => WithFallbackAsync(
             Operations.Upsert,
             () => UpsertAtomicAsync(tasks, cancellationToken),
-            () => UpsertFallbackAsync(tasks, cancellationToken));
+            () => UpsertFallbackAsync(tasks, cancellationToken)));
     }
 
     public ValueTask<DeleteResult> DeleteTasksAsync(string topic, CancellationToken cancellationToken) =>
@@ -296,21 +306,24 @@ public sealed class MongoTaskRepository(
     public async ValueTask<RatusTask> GetTaskAsync(string id, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(id);
-        return await FindAsync(ById(id), cancellationToken) is { } document ? FromBson(document) : throw new NotFoundException();
+        return await RequestAsync(() => FindAsync(ById(id), cancellationToken)) is { } document ? FromBson(document) : throw new NotFoundException();
     }
 
     public async ValueTask<UpdateResult> InsertTaskAsync(RatusTask task, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(task);
-        try
+        return await RequestAsync(async () =>
         {
-            await _collection.InsertOneAsync(ToBson(task), cancellationToken: cancellationToken);
-            return new UpdateResult(1, 0);
-        }
-        catch (MongoWriteException exception) when (exception.WriteError?.Category == ServerErrorCategory.DuplicateKey)
-        {
-            throw new ConflictException(ConflictException.DuplicateId);
-        }
+            try
+            {
+                await _collection.InsertOneAsync(ToBson(task), cancellationToken: cancellationToken);
+                return new UpdateResult(1, 0);
+            }
+            catch (MongoWriteException exception) when (exception.WriteError?.Category == ServerErrorCategory.DuplicateKey)
+            {
+                throw new ConflictException(ConflictException.DuplicateId);
+            }
+        });
     }
 
     public ValueTask<UpdateResult> UpsertTaskAsync(RatusTask task, CancellationToken cancellationToken)
@@ -322,24 +335,24 @@ public sealed class MongoTaskRepository(
     public async ValueTask<DeleteResult> DeleteTaskAsync(string id, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(id);
-        return new DeleteResult((await _collection.DeleteOneAsync(ById(id), cancellationToken)).DeletedCount);
+        return new DeleteResult((await RequestAsync(() => _collection.DeleteOneAsync(ById(id), cancellationToken))).DeletedCount);
     }
 
     public async ValueTask<RatusTask> CommitTaskAsync(string id, Commit commit, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(id);
         ArgumentNullException.ThrowIfNull(commit);
-        return await WithFallbackAsync(
+        return await RequestAsync(() => WithFallbackAsync(
             Operations.Commit,
             () => CommitAtomicAsync(id, commit, cancellationToken),
-            () => CommitFallbackAsync(id, commit, cancellationToken));
+            () => CommitFallbackAsync(id, commit, cancellationToken)));
     }
 
     public async ValueTask<IReadOnlyList<Promise>> ListPromisesAsync(string topic, int limit, int offset, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(topic);
         var filter = Filter.Eq(MongoTaskDocument.Topic, topic) & Filter.Eq(State, (int)TaskState.Active);
-        var documents = await FindPageAsync(filter, limit, offset, cancellationToken);
+        var documents = await RequestAsync(() => FindPageAsync(filter, limit, offset, cancellationToken));
         return [.. documents.Select(d => ToPromise(FromBson(d)))];
     }
 
@@ -353,55 +366,58 @@ public sealed class MongoTaskRepository(
             return await InsertPromiseAsync(promise, cancellationToken);
         }
 
-        // D3: expired promises become claimable before the background recovery comes round.
-        if (PollRecoveryDue())
+        return await RequestAsync(async () =>
         {
-            await RecoverExpiredAsync(cancellationToken);
-        }
+            // D3: expired promises become claimable before the background recovery comes round.
+            if (PollRecoveryDue())
+            {
+                await RecoverExpiredAsync(cancellationToken);
+            }
 
-        return await WithFallbackAsync(
-            Operations.Poll,
-            () => PollAtomicAsync(topic, promise, cancellationToken),
-            () => PollFallbackAsync(topic, promise, cancellationToken));
+            return await WithFallbackAsync(
+                Operations.Poll,
+                () => PollAtomicAsync(topic, promise, cancellationToken),
+                () => PollFallbackAsync(topic, promise, cancellationToken));
+        });
     }
 
     public async ValueTask<DeleteResult> DeletePromisesAsync(string topic, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(topic);
         var filter = Filter.Eq(MongoTaskDocument.Topic, topic) & Filter.Eq(State, (int)TaskState.Active);
-        var result = await _collection.UpdateManyAsync(filter, ToPending, cancellationToken: cancellationToken);
+        var result = await RequestAsync(() => _collection.UpdateManyAsync(filter, ToPending, cancellationToken: cancellationToken));
         return new DeleteResult(result.MatchedCount);
     }
 
     public async ValueTask<Promise> GetPromiseAsync(string id, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(id);
-        var document = await FindAsync(ById(id) & Filter.Eq(State, (int)TaskState.Active), cancellationToken);
+        var document = await RequestAsync(() => FindAsync(ById(id) & Filter.Eq(State, (int)TaskState.Active), cancellationToken));
         return document is not null ? ToPromise(FromBson(document)) : throw new NotFoundException();
     }
 
     public async ValueTask<RatusTask> InsertPromiseAsync(Promise promise, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(promise);
-        return await WithFallbackAsync(
+        return await RequestAsync(() => WithFallbackAsync(
             Operations.InsertPromise,
             () => InsertPromiseAtomicAsync(promise, cancellationToken),
-            () => InsertPromiseFallbackAsync(promise, cancellationToken));
+            () => InsertPromiseFallbackAsync(promise, cancellationToken)));
     }
 
     public async ValueTask<RatusTask> UpsertPromiseAsync(Promise promise, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(promise);
-        return await WithFallbackAsync(
+        return await RequestAsync(() => WithFallbackAsync(
             Operations.UpsertPromise,
             () => UpsertPromiseAtomicAsync(promise, cancellationToken),
-            () => UpsertPromiseFallbackAsync(promise, cancellationToken));
+            () => UpsertPromiseFallbackAsync(promise, cancellationToken)));
     }
 
     public async ValueTask<DeleteResult> DeletePromiseAsync(string id, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(id);
-        var result = await _collection.UpdateOneAsync(ById(id) & Filter.Eq(State, (int)TaskState.Active), ToPending, cancellationToken: cancellationToken);
+        var result = await RequestAsync(() => _collection.UpdateOneAsync(ById(id) & Filter.Eq(State, (int)TaskState.Active), ToPending, cancellationToken: cancellationToken));
         return new DeleteResult(result.MatchedCount);
     }
 
@@ -463,6 +479,7 @@ public sealed class MongoTaskRepository(
                 : await MongoIndexes.EnsureAsync(_collection, _options.RetentionPeriod, cancellationToken);
             _hintPoll = names.Contains(MongoIndexes.TopicScheduled);
             _indexesPending = false;
+            _indexFailureLogged = false;
             if (!_options.DisableIndexCreation)
             {
                 MongoDbLog.IndexesEnsured(logger, _collection.CollectionNamespace.FullName, MongoIndexes.TtlSeconds(_options.RetentionPeriod));
@@ -471,6 +488,67 @@ public sealed class MongoTaskRepository(
         finally
         {
             _indexGate.Release();
+        }
+    }
+
+    /// Creates the indexes, or says why not: an outage is reported by <see cref="MongoReachability"/>, any other
+    /// failure (an existing index with other options, say) is logged once until the indexes are in place.
+    private async Task<bool> TryEnsureIndexesAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await ObserveAsync(async () =>
+            {
+                await EnsureIndexesAsync(cancellationToken);
+                return true;
+            });
+            return true;
+        }
+        catch (ServiceUnavailableException)
+        {
+            // Logged once when the outage began; the next chore or readiness check tries again.
+            return false;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Closing, or the readiness check's time is up; the next one tries again.
+            return false;
+        }
+        catch (MongoException exception)
+        {
+            if (!_indexFailureLogged)
+            {
+                _indexFailureLogged = true;
+                MongoDbLog.IndexesFailed(logger, _collection.CollectionNamespace.FullName, exception);
+            }
+
+            return false;
+        }
+    }
+
+    /// A request's call: refused at once while the driver knows MongoDB to be unreachable, instead of waiting out the
+    /// server-selection timeout. Background jobs and readiness go to the driver (<see cref="ObserveAsync"/>): their
+    /// server selection is what makes it check again, so MongoDB's return is noticed within about a second.
+    private Task<T> RequestAsync<T>(Func<Task<T>> operation)
+    {
+        _reachability.ThrowIfKnownUnreachable();
+        return ObserveAsync(operation);
+    }
+
+    /// The driver's outage failures (server selection timed out, connection refused or lost, primary stepped down)
+    /// become <see cref="ServiceUnavailableException"/>, a 503; the outage is logged once when it begins and once when
+    /// it ends, not once per failed call.
+    private async Task<T> ObserveAsync<T>(Func<Task<T>> operation)
+    {
+        try
+        {
+            var result = await operation();
+            _reachability.Reached();
+            return result;
+        }
+        catch (Exception exception) when (MongoReachability.IsOutage(exception))
+        {
+            throw _reachability.Lost(exception);
         }
     }
 

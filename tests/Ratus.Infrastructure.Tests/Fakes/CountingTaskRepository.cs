@@ -32,6 +32,10 @@ internal sealed class CountingTaskRepository : ITaskRepository
     /// Decides, per chore call number (1-based), whether that call throws.
     public Func<int, bool> ChoreFails { get; init; } = _ => false;
 
+    /// Thrown by every ChoreAsync and RecoverExpiredAsync call when set (after counting it), as by an engine whose
+    /// storage cannot be reached.
+    public Exception? Outage { get; init; }
+
     public ValueTask OpenAsync(CancellationToken cancellationToken)
     {
         if (OpenFailure is not null)
@@ -55,13 +59,18 @@ internal sealed class CountingTaskRepository : ITaskRepository
     public ValueTask ChoreAsync(CancellationToken cancellationToken)
     {
         var call = Interlocked.Increment(ref _chores);
+        if (Outage is not null)
+        {
+            throw Outage;
+        }
+
         return ChoreFails(call) ? throw new InvalidOperationException($"chore {call} failed") : ValueTask.CompletedTask;
     }
 
     public ValueTask<long> RecoverExpiredAsync(CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref _recoveries);
-        return ValueTask.FromResult(0L);
+        return Outage is null ? ValueTask.FromResult(0L) : throw Outage;
     }
 
     public ValueTask<IReadOnlyList<TopicStatistics>> GetStatisticsAsync(CancellationToken cancellationToken) =>

@@ -30,6 +30,7 @@ public sealed class MongoRetentionTests
                 Options.Create(new MongoDbOptions { Database = database, RetentionPeriod = TimeSpan.FromSeconds(1) }),
                 TimeProvider.System, NullLogger<MongoTaskRepository>.Instance);
             await repository.OpenAsync(CancellationToken.None);
+            await repository.CheckReadyAsync(CancellationToken.None); // the TTL index is in place
             var now = DateTime.UtcNow;
             await repository.InsertTaskAsync(new RatusTask
             {

@@ -123,13 +123,15 @@ public sealed class MongoTaskRepositoryTests(bool fallback) : TaskRepositoryCont
 
     private Promise ClaimFor(TimeSpan timeout) => Wildcard(Time.GetUtcNow().UtcDateTime + timeout);
 
-    // §7.9 (64): indexes
+    // §7.9 (64): indexes. OpenAsync creates them in the background (start-up never waits for MongoDB); readiness
+    // implies they are in place.
 
     [Test]
     public async Task OpenAsync_IndexCreationDisabled_AtMostTheIdIndex()
     {
         var repository = CreateMongo(new MongoDbOptions { Database = Database, Collection = "plain", DisableIndexCreation = true });
         await repository.OpenAsync(None);
+        await repository.CheckReadyAsync(None);
         await repository.InsertTaskAsync(NewTask("1"), None);
 
         Assert.That(await IndexesAsync(repository), Has.Count.LessThanOrEqualTo(1));
@@ -140,6 +142,7 @@ public sealed class MongoTaskRepositoryTests(bool fallback) : TaskRepositoryCont
     {
         var first = CreateMongo(new MongoDbOptions { Database = Database, Collection = "indexes", RetentionPeriod = TimeSpan.FromSeconds(3) });
         await first.OpenAsync(None);
+        await first.CheckReadyAsync(None);
         var indexes = await IndexesAsync(first);
         Assert.That(indexes.Select(i => i["name"].AsString), Is.EquivalentTo(new[]
         {
@@ -163,6 +166,7 @@ public sealed class MongoTaskRepositoryTests(bool fallback) : TaskRepositoryCont
         MongoEnv.IgnoreOnCongo("partial indexes (partialFilterExpression is dropped)");
         var repository = CreateMongo(new MongoDbOptions { Database = Database, Collection = "partial", RetentionPeriod = LongRetention });
         await repository.OpenAsync(None);
+        await repository.CheckReadyAsync(None);
 
         var indexes = await IndexesAsync(repository);
         var filters = indexes.Where(i => i.Contains("partialFilterExpression"))
