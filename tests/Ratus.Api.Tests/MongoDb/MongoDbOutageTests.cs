@@ -50,7 +50,7 @@ public sealed class MongoDbOutageTests
         _client = _factory.CreateRawClient();
         _client.Timeout = TimeSpan.FromSeconds(30);
         var mongo = _factory.Services.GetRequiredService<IMongoClient>();
-        await WaitUntilAsync(() => Task.FromResult(mongo.Cluster.Description.Servers.All(s => s.HeartbeatException is not null)), "the driver's heartbeat failed");
+        await Eventually.AssertAsync(() => Task.FromResult(mongo.Cluster.Description.Servers.All(s => s.HeartbeatException is not null)), "the driver's heartbeat failed");
     }
 
     [OneTimeTearDown]
@@ -114,7 +114,7 @@ public sealed class MongoDbOutageTests
         }
 
         using var congo = await CongoServer.StartAsync(port);
-        await WaitUntilAsync(async () => (await client.SendAsync("GET", "/v1/readyz")).StatusCode == HttpStatusCode.OK, "readyz 200 after MongoDB came up");
+        await Eventually.AssertAsync(async () => (await client.SendAsync("GET", "/v1/readyz")).StatusCode == HttpStatusCode.OK, "readyz 200 after MongoDB came up");
         Assert.That((await client.SendAsync("POST", "/v1/topics/t/tasks/1", "{}")).StatusCode, Is.EqualTo(HttpStatusCode.Created));
         using (Assert.EnterMultipleScope())
         {
@@ -128,18 +128,4 @@ public sealed class MongoDbOutageTests
         entries.Count(e => e.Message.StartsWith(prefix, StringComparison.Ordinal));
 
     private static List<LogEntry> Outages(LogCapture logs) => [.. logs.Entries.Where(e => e.EventId.Id == 1204)];
-
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition, string what)
-    {
-        var limit = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > limit)
-            {
-                Assert.Fail($"Not within 30 s: {what}");
-            }
-
-            await Task.Delay(50);
-        }
-    }
 }

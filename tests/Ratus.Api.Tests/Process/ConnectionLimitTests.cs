@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using System.Text;
 using NUnit.Framework.Interfaces;
 using Ratus.Api.Tests.Hosting;
+using Ratus.Infrastructure.Tests.Support;
 
 namespace Ratus.Api.Tests.Process;
 
@@ -15,7 +16,6 @@ namespace Ratus.Api.Tests.Process;
 public sealed class ConnectionLimitTests
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
-    private static readonly TimeSpan SettleTimeout = TimeSpan.FromSeconds(30);
 
     // Generous: the flood itself takes a few megabytes; the runaway this guards against grew by megabytes a second.
     private const long MemoryGrowthBound = 100L << 20;
@@ -81,7 +81,7 @@ public sealed class ConnectionLimitTests
 
         // The connection the test keeps alive counts against the limit.
         var allowed = maxConnections - 1;
-        Assert.That(await WaitUntilAsync(() => flood.Count(ClosedByServer) >= connections - allowed), Is.True,
+        Assert.That(await Eventually.HoldsAsync(() => flood.Count(ClosedByServer) >= connections - allowed), Is.True,
             $"the server did not close the connections above its limit ({flood.Count(ClosedByServer)} of {connections} closed)");
         using (Assert.EnterMultipleScope())
         {
@@ -97,12 +97,8 @@ public sealed class ConnectionLimitTests
         }
 
         // The server may not have seen the closes yet: until it has, it closes a new connection unanswered.
-        var until = DateTime.UtcNow + SettleTimeout;
-        HttpStatusCode? answer;
-        while ((answer = await TryGetLivezOnNewConnectionAsync(port)) is null && DateTime.UtcNow < until)
-        {
-            await Task.Delay(50);
-        }
+        HttpStatusCode? answer = null;
+        await Eventually.HoldsAsync(async () => (answer = await TryGetLivezOnNewConnectionAsync(port)) is not null);
 
         using (Assert.EnterMultipleScope())
         {
@@ -195,22 +191,6 @@ public sealed class ConnectionLimitTests
         // VmRSS:     90200 kB
         var line = File.ReadLines($"/proc/{Text(processId)}/status").Single(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
         return long.Parse(line["VmRSS:".Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) * 1024;
-    }
-
-    private static async Task<bool> WaitUntilAsync(Func<bool> condition)
-    {
-        var until = DateTime.UtcNow + SettleTimeout;
-        while (!condition())
-        {
-            if (DateTime.UtcNow > until)
-            {
-                return false;
-            }
-
-            await Task.Delay(50);
-        }
-
-        return true;
     }
 
     private static string Text(int value) => value.ToString(CultureInfo.InvariantCulture);

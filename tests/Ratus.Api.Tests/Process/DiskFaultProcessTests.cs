@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using NUnit.Framework.Interfaces;
 using Ratus.Api.Tests.Hosting;
+using Ratus.Infrastructure.Tests.Support;
 
 namespace Ratus.Api.Tests.Process;
 
@@ -200,21 +201,8 @@ public sealed class DiskFaultProcessTests
         return (response.StatusCode, await response.Content.ReadAsStringAsync());
     }
 
-    private static async Task<bool> WaitUntilReadyzAsync(HttpClient client, HttpStatusCode status)
-    {
-        var stopwatch = Stopwatch.StartNew();
-        while (stopwatch.Elapsed < ConditionTimeout)
-        {
-            if ((await SendAsync(client, HttpMethod.Get, "/v1/readyz")).Status == status)
-            {
-                return true;
-            }
-
-            await Task.Delay(100);
-        }
-
-        return false;
-    }
+    private static Task<bool> WaitUntilReadyzAsync(HttpClient client, HttpStatusCode status) =>
+        Eventually.HoldsAsync(async () => (await SendAsync(client, HttpMethod.Get, "/v1/readyz")).Status == status);
 
     private void MountTinyDisk()
     {

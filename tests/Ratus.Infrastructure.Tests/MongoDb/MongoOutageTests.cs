@@ -83,7 +83,7 @@ public sealed class MongoOutageTests
     {
         var (repository, client, _) = Create(CongoServer.ClosedPort(), Forever);
         await repository.OpenAsync(None);
-        await WaitUntilAsync(() => client.Cluster.Description.Servers.All(s => s.HeartbeatException is not null), "the driver's heartbeat failed");
+        await Eventually.AssertAsync(() => client.Cluster.Description.Servers.All(s => s.HeartbeatException is not null), "the driver's heartbeat failed");
 
         // Without the fast path the call would wait for server selection until this token gives up.
         using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(30));
@@ -122,7 +122,7 @@ public sealed class MongoOutageTests
         }
 
         using var congo = await CongoServer.StartAsync(port);
-        await WaitUntilAsync(() => TryAsync(() => repository.CheckReadyAsync(None).AsTask()), "readiness after MongoDB came up");
+        await Eventually.AssertAsync(() => TryAsync(() => repository.CheckReadyAsync(None).AsTask()), "readiness after MongoDB came up");
         for (var round = 0; round < 3; round++)
         {
             await repository.ListTopicsAsync(10, 0, None);
@@ -161,22 +161,6 @@ public sealed class MongoOutageTests
         catch (ServiceUnavailableException)
         {
             return false;
-        }
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition, string what) => await WaitUntilAsync(() => Task.FromResult(condition()), what);
-
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition, string what)
-    {
-        var limit = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > limit)
-            {
-                Assert.Fail($"Not within 30 s: {what}");
-            }
-
-            await Task.Delay(50);
         }
     }
 }
