@@ -34,7 +34,7 @@ RUN dotnet publish src/Ratus.Api/Ratus.Api.csproj -c Release --no-restore -o /ap
 # the `ratus` command line keeps exactly the original's flags (no extra probe mode).
 FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime
 
-# The original image's defaults (spec §4), with these changes:
+# The original image's defaults (docs/protocol.md §4), with these changes:
 # - PORT is 8080, not 80: the process runs as a non-root user, which cannot bind a port below 1024 without extra
 #   privileges (a capability or a sysctl that not every runtime grants). The server binds through its own
 #   PORT/BIND settings; Kestrel's ASPNETCORE_* URL settings are not used.

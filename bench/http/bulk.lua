@@ -1,4 +1,4 @@
--- (b) Bulk push: POST /v1/topics/{topic}/tasks with {"data":[100 tasks with unique IDs]} (spec 2.4; 201 with
+-- (b) Bulk push: POST /v1/topics/{topic}/tasks with {"data":[100 tasks with unique IDs]} (docs/protocol.md §2.4; 201 with
 -- {"created":100,"updated":0}). Args: TAG [TOPIC] [TASKS PER REQUEST]. response() sums "created", so a batch whose
 -- IDs were skipped as duplicates shows up as created < 100 x requests.
 local dir = debug.getinfo(1, "S").source:match("^@(.*/)") or "./"

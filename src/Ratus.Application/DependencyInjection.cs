@@ -14,7 +14,7 @@ public static class DependencyInjection
     public static IServiceCollection AddApplication(this IServiceCollection services)
     {
         // Singleton throughout: handlers, behaviours and validators are stateless, and scoped validators
-        // would be rebuilt on every request (measured at 11–13 µs each, see docs/decisions/0002).
+        // would be rebuilt on every request (measured at 11–13 µs each, see docs/decisions/0003-singleton-mediator-and-wire-codecs.md).
         services.AddMediator((MediatorOptions options) =>
         {
             options.ServiceLifetime = ServiceLifetime.Singleton;

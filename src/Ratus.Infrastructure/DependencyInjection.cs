@@ -53,7 +53,7 @@ public static class DependencyInjection
         };
     }
 
-    // Connects lazily, without a ping (spec §3.11). Server selection gives up after 5 s unless the URI says otherwise
+    // Connects lazily, without a ping (docs/protocol.md §3.11). Server selection gives up after 5 s unless the URI says otherwise
     // (the driver's default is 30 s): long enough to ride out a quick primary step-down. While the driver knows every
     // server to be down, a request does not wait at all (MongoTaskRepository answers 503 at once).
     private static MongoClient CreateMongoClient(IServiceProvider services)

@@ -2,7 +2,7 @@ using System.Text.Json;
 
 namespace Ratus.Client.Tests;
 
-/// Spec §7.4 #18 and the wire details of every call, against the real server in-process.
+/// docs/protocol.md §7.4 (every method once) and the wire details of every call, against the real server in-process.
 public sealed class ApiCallTests
 {
     private RatusServer _server = null!;

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 
 namespace Ratus.Client.Tests;
 
-/// Retries, unavailable server (spec §7.4 #20), invalid cases (#24 adapted).
+/// Retries, unavailable server and invalid cases (docs/protocol.md §7.4, the last two adapted from the original's).
 public sealed class ResilienceTests
 {
     private RatusServer _server = null!;

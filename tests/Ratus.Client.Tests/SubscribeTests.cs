@@ -4,8 +4,9 @@ using Ratus.Infrastructure.Tests.Support;
 
 namespace Ratus.Client.Tests;
 
-/// Spec §7.4 #19, #21, #22, #23, and the lease deadline, against the real server (or a stub where the spec uses one).
-/// Every wait of a subscription is on a fake clock that the test moves only while the loop is waiting on it: the spec's
+/// The original's Subscribe tests (docs/protocol.md §7.4: timing, drain, error, cancel) and the lease deadline, against the
+/// real server (or a stub where the original uses one).
+/// Every wait of a subscription is on a fake clock that the test moves only while the loop is waiting on it: the original's
 /// "cancelled after 150 ms" becomes "moved 150 ms", and what ran by then does not depend on how busy the machine is.
 public sealed class SubscribeTests
 {

@@ -41,7 +41,7 @@ public sealed class DependencyInjectionTests
     [TestCase("MongoDB")]
     public void AddInfrastructure_MongoDb_ResolvesTheMongoEngineWithoutConnecting(string name)
     {
-        // Nothing listens on port 1: resolving must not connect (the engine connects lazily, spec §3.11).
+        // Nothing listens on port 1: resolving must not connect (the engine connects lazily, docs/protocol.md §3.11).
         using var provider = Build(new() { ["Engine:Name"] = name, ["MongoDb:Uri"] = "mongodb://127.0.0.1:1" });
 
         var engine = provider.GetRequiredService<ITaskRepository>();

@@ -9,7 +9,7 @@ using static Ratus.Infrastructure.Tests.Support.Payloads;
 
 namespace Ratus.Infrastructure.Tests;
 
-/// The engine suite of the original (spec §7.7), run against every engine. A derived fixture supplies an
+/// The engine suite of the original (docs/protocol.md §7.7), run against every engine. A derived fixture supplies an
 /// unopened repository; the suite opens it and hands it back to <see cref="TearDownRepositoryAsync"/> at the end.
 public abstract class TaskRepositoryContract
 {
@@ -299,7 +299,7 @@ public abstract class TaskRepositoryContract
         await Repository.InsertTaskAsync(NewTask("1"), None);
         await Repository.InsertTaskAsync(NewTask("2"), None);
 
-        // D3: a deadline of n would already be due, so the next poll could recover it; promise a minute instead
+        // docs/protocol.md, D3: a deadline of n would already be due, so the next poll could recover it; promise a minute instead
         // and move the clock past it before the chore.
         var outcomes = Concurrently.Run(3, _ => Repository.PollTaskAsync("test", Wildcard(Now.AddMinutes(1)), None));
 

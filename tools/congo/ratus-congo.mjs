@@ -27,7 +27,7 @@ P.insertOne = async function (db, coll, doc) {                   // keep string/
 };
 P.updateById = async function (db, coll, id, doc) { await checkUnique(this, db, coll, doc); return origUpdateById.call(this, db, coll, id, doc); };
 // Ratus addition to the recipe's shims: the update engine deep-clones every document into plain objects, which turns a
-// BSON Binary (Ratus stores payloads as binary, spec D4) into {sub_type, buffer}; keep Binary values as they are.
+// BSON Binary (Ratus stores payloads as binary, docs/protocol.md, D4) into {sub_type, buffer}; keep Binary values as they are.
 const origDeepClone = UpdateEngine.deepClone;
 UpdateEngine.deepClone = function (obj) { return obj?._bsontype === 'Binary' ? obj : origDeepClone.call(this, obj); };
 const port = Number(process.argv[2] ?? 27017);                    // 0 = ephemeral

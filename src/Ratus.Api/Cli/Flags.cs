@@ -6,7 +6,7 @@ using Ratus.Infrastructure.MongoDb;
 
 namespace Ratus.Api.Cli;
 
-/// The flags of spec §4, in the order the original prints them, plus --max-body-size and --max-connections.
+/// The flags of docs/protocol.md §4, in the order the original prints them, plus --max-body-size and --max-connections.
 public static class Flags
 {
     public static IReadOnlyList<Flag> All { get; } =

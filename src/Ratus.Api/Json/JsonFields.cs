@@ -58,7 +58,7 @@ internal static class JsonFields
         throw new BadRequestException($"json: cannot unmarshal {kind} into Go struct field {owner}.{field} of type {goType}");
     }
 
-    // The exact bytes of any JSON value, so payloads round-trip unchanged (spec D4); null means absent.
+    // The exact bytes of any JSON value, so payloads round-trip unchanged (docs/protocol.md, D4); null means absent.
     public static byte[]? Raw(ref Utf8JsonReader reader, ReadOnlySpan<byte> json)
     {
         if (reader.TokenType == JsonTokenType.Null)

@@ -3,7 +3,7 @@ using Ratus.Domain.Time;
 
 namespace Ratus.Api.Json;
 
-// Times on the wire (README D6): any RFC 3339 offset and up to 9 fractional digits in; out, UTC with a "Z" and
+// Times on the wire (docs/protocol.md, D6): any RFC 3339 offset and up to 9 fractional digits in; out, UTC with a "Z" and
 // every one of those digits, trailing zeros trimmed (Go's RFC3339Nano). Parse errors read like Go's time.Parse,
 // which clients of the original see.
 public static class Rfc3339

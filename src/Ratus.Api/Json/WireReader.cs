@@ -7,7 +7,7 @@ using Ratus.Domain.Time;
 
 namespace Ratus.Api.Json;
 
-// Request bodies, read straight from UTF-8 with the original's field names and leniency rules (spec §1–2):
+// Request bodies, read straight from UTF-8 with the original's field names and leniency rules (docs/protocol.md §1–2):
 // unknown members are ignored, names match case-insensitively, payloads are kept as sent.
 public static class WireReader
 {

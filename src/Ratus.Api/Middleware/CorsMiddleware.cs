@@ -1,6 +1,6 @@
 namespace Ratus.Api.Middleware;
 
-// Every origin is allowed, with the headers the original's CORS defaults send (spec §2.1).
+// Every origin is allowed, with the headers the original's CORS defaults send (docs/protocol.md §2.1).
 public sealed class CorsMiddleware(RequestDelegate next)
 {
     public Task InvokeAsync(HttpContext context)

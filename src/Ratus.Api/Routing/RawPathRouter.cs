@@ -16,8 +16,8 @@ namespace Ratus.Api.Routing;
 // matching when an endpoint is already set, and this router always sets one: the matched endpoint, or for any other
 // request an endpoint without a delegate, which Swagger UI's files and the 404 fallback after it serve.
 // It also answers what the original's router answers itself: a redirect for a trailing slash, and here a 405 with
-// Allow for a known path with the wrong method (spec D7). And it records ratus_request_duration_seconds for the API
-// routes it matched (spec §6), with the original's labels.
+// Allow for a known path with the wrong method (docs/protocol.md, D7). And it records ratus_request_duration_seconds for the API
+// routes it matched (docs/protocol.md §6), with the original's labels.
 public sealed class RawPathRouter(RequestDelegate next, EndpointDataSource endpointSource, RatusMetrics metrics)
 {
     // The endpoint label of each template, as requested with the /v1 prefix and at the root.

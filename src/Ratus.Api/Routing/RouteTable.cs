@@ -3,7 +3,7 @@ namespace Ratus.Api.Routing;
 // Matches raw (still percent-encoded) request paths against the API templates, under /v1 and at the root: literals
 // exactly as sent, parameters percent-decoded.
 // ASP.NET Core's own matcher cannot do this: it rejects empty segments (/v1/topics//tasks/1, which the Go
-// client sends for every by-ID call) and sees %2F already decoded into a separator (spec §2.1, D5).
+// client sends for every by-ID call) and sees %2F already decoded into a separator (docs/protocol.md §2.1, D5).
 // Every request passes through here, so segments are compared in place and only the matched parameters allocate.
 public sealed class RouteTable
 {
@@ -80,7 +80,7 @@ public sealed class RouteTable
             return values;
         }
 
-        // Exactly once, and '+' stays a plus (spec D5).
+        // Exactly once, and '+' stays a plus (docs/protocol.md, D5).
         private static string Decode(ReadOnlySpan<char> segment) =>
             segment.Contains('%') ? Uri.UnescapeDataString(segment) : segment.ToString();
     }

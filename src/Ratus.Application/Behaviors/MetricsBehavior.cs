@@ -11,7 +11,7 @@ using Ratus.Domain.Tasks;
 
 namespace Ratus.Application.Behaviors;
 
-// Records the task events of spec §6 where their outcome is known: after a push, claim or commit succeeded, with the
+// Records the task events of docs/protocol.md §6 where their outcome is known: after a push, claim or commit succeeded, with the
 // labels the original uses, except that every task counts under its own topic; and commits refused for a stale
 // nonce. Inside a request it also notes the topic of the task the message concerns (RequestTopic), since the SDK
 // calls by-ID and bulk routes with an empty topic segment. Other messages pass straight through.

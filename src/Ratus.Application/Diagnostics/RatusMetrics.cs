@@ -7,7 +7,7 @@ using Ratus.Domain.Tasks;
 namespace Ratus.Application.Diagnostics;
 
 // Every ratus_* instrument, on the meter "Ratus" from the host's IMeterFactory. The first seven keep the original's
-// names and meaning (spec §6, D8); the Prometheus exporter adds "_total" to counters and nothing else, since the
+// names and meaning (docs/protocol.md §6, D8); the Prometheus exporter adds "_total" to counters and nothing else, since the
 // names already end with their unit. The queue gauges read the latest engine statistics that a background sampler
 // stores here, so a scrape never waits for the database.
 public sealed class RatusMetrics : ITaskRecoveryObserver, IStorageFailureObserver

@@ -27,7 +27,7 @@ public sealed class TaskSubmissionValidator : AbstractValidator<TaskSubmission>
             .When(s => !string.IsNullOrEmpty(s.Draft.TraceParent))
             .WithMessage(s => $"invalid traceparent \"{s.Draft.TraceParent}\"");
 
-        // After the original's checks, so that what it refuses is refused with its message (D10).
+        // After the original's checks, so that what it refuses is refused with its message (docs/protocol.md, D10).
         RuleFor(s => s.Id).MustHaveNoControlCharacters("task ID");
         RuleFor(s => s.Topic).MustHaveNoControlCharacters("topic");
     }

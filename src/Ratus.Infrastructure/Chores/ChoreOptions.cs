@@ -12,6 +12,6 @@ public sealed class ChoreOptions
     // Scales the initial delay by a uniform random factor in [0, 1).
     public bool InitialRandom { get; set; }
 
-    // How often expired promises are recovered between chores (spec D3: within 1 s of the deadline).
+    // How often expired promises are recovered between chores (docs/protocol.md, D3: within 1 s of the deadline).
     public TimeSpan RecoveryInterval { get; set; } = TimeSpan.FromMilliseconds(500);
 }

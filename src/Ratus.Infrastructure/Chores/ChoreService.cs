@@ -8,7 +8,7 @@ using Ratus.Domain.Errors;
 namespace Ratus.Infrastructure.Chores;
 
 /// Runs the engine's periodic chore (recovery, retention purge, snapshots) and, between chores, a short recovery loop
-/// so that expired promises become pollable again within a second of their deadline (spec D3).
+/// so that expired promises become pollable again within a second of their deadline (docs/protocol.md, D3).
 public sealed partial class ChoreService(
     ITaskRepository repository,
     IOptions<ChoreOptions> options,

@@ -456,7 +456,7 @@ public sealed class InMemoryTaskRepository(
         ArgumentNullException.ThrowIfNull(promise);
         if (!string.IsNullOrEmpty(promise.Id))
         {
-            // A wildcard promise that names a task is a claim by ID, whatever the topic (spec §2.4).
+            // A wildcard promise that names a task is a claim by ID, whatever the topic (docs/protocol.md §2.4).
             return AsNullable(InsertPromiseAsync(promise, cancellationToken));
         }
 
@@ -464,7 +464,7 @@ public sealed class InMemoryTaskRepository(
         {
             var now = Now();
 
-            // D3: expired promises become claimable before the chore comes round.
+            // docs/protocol.md, D3: expired promises become claimable before the chore comes round.
             RecoverExpired(now);
             if (!_topics.TryGetValue(topic, out var index) || FindDue(index, now) is not { } task)
             {
@@ -640,7 +640,7 @@ public sealed class InMemoryTaskRepository(
 
     private static Promise ToPromise(RatusTask task) => new(task.Id, task.Consumer, task.Deadline);
 
-    // Recovery and promise deletion keep consumer, consumed and deadline (spec §3.3, §3.6).
+    // Recovery and promise deletion keep consumer, consumed and deadline (docs/protocol.md §3.3, §3.6).
     private static RatusTask ToPending(RatusTask task) => task with { State = TaskState.Pending, Nonce = "" };
 
     private DateTime Now() => timeProvider.GetUtcNow().UtcDateTime;
@@ -963,7 +963,7 @@ public sealed class InMemoryTaskRepository(
             }
 
             // The first chore of an instance always saves; later ones wait for the interval since the last snapshot
-            // written (spec §3.11), so after a failure every chore tries again.
+            // written (docs/protocol.md §3.11), so after a failure every chore tries again.
             if (onlyWhenDue && _lastSnapshot is { } last && Now() - last < _options.SnapshotInterval)
             {
                 return true;

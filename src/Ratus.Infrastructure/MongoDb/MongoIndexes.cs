@@ -5,7 +5,7 @@ using static Ratus.Infrastructure.MongoDb.MongoTaskDocument;
 
 namespace Ratus.Infrastructure.MongoDb;
 
-/// The indexes of spec §3.11. With <c>_id_</c> they make six. The retention TTL on <c>consumed_1</c> is whole
+/// The indexes of docs/protocol.md §3.11. With <c>_id_</c> they make six. The retention TTL on <c>consumed_1</c> is whole
 /// seconds; when an existing index carries another TTL it is changed in place with <c>collMod</c>, not rebuilt.
 internal static class MongoIndexes
 {

@@ -6,8 +6,8 @@ using Ratus.Domain.Time;
 
 namespace Ratus.Infrastructure.MongoDb;
 
-/// The BSON shape of a task, field for field the original's (spec §3.11). Times are BSON dates, so they keep
-/// millisecond precision. The payload is written as binary (subtype 0) holding the exact UTF-8 JSON text (D4);
+/// The BSON shape of a task, field for field the original's (docs/protocol.md §3.11). Times are BSON dates, so they keep
+/// millisecond precision. The payload is written as binary (subtype 0) holding the exact UTF-8 JSON text (docs/protocol.md, D4);
 /// a payload of any other BSON type, as the original Go server writes it, is read back as JSON text.
 internal static class MongoTaskDocument
 {

@@ -15,7 +15,7 @@ using UpdateResult = Ratus.Domain.Common.UpdateResult;
 
 namespace Ratus.Infrastructure.MongoDb;
 
-/// The mongodb engine: one collection, one document per task (spec §3.11), the same observable behaviour as memdb.
+/// The mongodb engine: one collection, one document per task (docs/protocol.md §3.11), the same observable behaviour as memdb.
 /// Claims and commits are single atomic <c>findOneAndUpdate</c> calls; where a sharded deployment refuses them (codes
 /// 61 and 31025) the engine switches, per operation, to the optimistic "peek, then update if unchanged" fallback.
 /// "Now" is this node's clock (<see cref="TimeProvider"/>), truncated to the millisecond like every stored time.
@@ -37,8 +37,8 @@ public sealed class MongoTaskRepository(
     // The readiness ping must answer well within a probe's timeout.
     private static readonly TimeSpan PingTimeout = TimeSpan.FromSeconds(2);
 
-    // How often a poll recovers expired promises itself (spec D3), on top of the chore's recovery loop: recovering
-    // before every poll cost a second round trip per poll; once per interval keeps D3 on a node whose chore is off.
+    // How often a poll recovers expired promises itself (docs/protocol.md, D3), on top of the chore's recovery loop: recovering
+    // before every poll cost a second round trip per poll; once per interval keeps docs/protocol.md, D3 on a node whose chore is off.
     private static readonly TimeSpan PollRecoveryInterval = TimeSpan.FromMilliseconds(250);
 
     private readonly MongoDbOptions _options = options.Value;
@@ -72,7 +72,7 @@ public sealed class MongoTaskRepository(
 
     internal bool UsesFallback(Operations operation) => (Volatile.Read(ref _fallbacks) & (int)operation) != 0;
 
-    /// Tests only: take the fallback paths from the start (spec §7.9, 63).
+    /// Tests only: take the fallback paths from the start (docs/protocol.md §3.11).
     internal void ForceFallback(Operations operations) => Interlocked.Or(ref _fallbacks, (int)operations);
 
     /// Returns at once: the indexes are created (or updated) in the background, so that start-up, and with it the HTTP
@@ -137,7 +137,7 @@ public sealed class MongoTaskRepository(
     }
 
     /// One UpdateMany over the <c>deadline_1</c> index: active tasks whose deadline is due go back to pending with
-    /// no nonce, keeping consumer, consumed and deadline (spec §3.3, D3). With a recovery observer, a find over the
+    /// no nonce, keeping consumer, consumed and deadline (docs/protocol.md §3.3, D3). With a recovery observer, a find over the
     /// same index first learns the topics of the expired tasks (and skips the update when there are none); when
     /// another node recovers some of them in between, the per-topic counts are trimmed to what this node modified.
     public async ValueTask<long> RecoverExpiredAsync(CancellationToken cancellationToken) => await ObserveAsync(async () =>
@@ -362,13 +362,13 @@ public sealed class MongoTaskRepository(
         ArgumentNullException.ThrowIfNull(promise);
         if (!string.IsNullOrEmpty(promise.Id))
         {
-            // A wildcard promise that names a task is a claim by ID, whatever the topic (spec §2.4).
+            // A wildcard promise that names a task is a claim by ID, whatever the topic (docs/protocol.md §2.4).
             return await InsertPromiseAsync(promise, cancellationToken);
         }
 
         return await RequestAsync(async () =>
         {
-            // D3: expired promises become claimable before the background recovery comes round.
+            // docs/protocol.md, D3: expired promises become claimable before the background recovery comes round.
             if (PollRecoveryDue())
             {
                 await RecoverExpiredAsync(cancellationToken);
@@ -425,7 +425,7 @@ public sealed class MongoTaskRepository(
 
     private static UpdateDefinitionBuilder<BsonDocument> Update => Builders<BsonDocument>.Update;
 
-    // Recovery and promise deletion keep consumer, consumed and deadline (spec §3.3, §3.6).
+    // Recovery and promise deletion keep consumer, consumed and deadline (docs/protocol.md §3.3, §3.6).
     private static UpdateDefinition<BsonDocument> ToPending =>
         Update.Set(State, (int)TaskState.Pending).Set(MongoTaskDocument.Nonce, "");
 
@@ -689,7 +689,7 @@ public sealed class MongoTaskRepository(
         return new UpdateResult(created, updated);
     }
 
-    // Fallback paths (spec §3.11): peek, then update only if the document is unchanged.
+    // Fallback paths (docs/protocol.md §3.11): peek, then update only if the document is unchanged.
 
     private async Task<RatusTask?> PollFallbackAsync(string topic, Promise promise, CancellationToken cancellationToken)
     {
@@ -762,7 +762,7 @@ public sealed class MongoTaskRepository(
         };
     }
 
-    /// Delete by IDs, then insert-ignore (spec §3.11): not atomic, but it needs no filter on the shard key. The last
+    /// Delete by IDs, then insert-ignore (docs/protocol.md §3.11): not atomic, but it needs no filter on the shard key. The last
     /// element of the batch for an ID wins, and the counts match memdb's.
     private async Task<UpdateResult> UpsertFallbackAsync(IReadOnlyList<RatusTask> tasks, CancellationToken cancellationToken)
     {

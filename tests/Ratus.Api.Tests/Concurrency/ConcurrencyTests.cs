@@ -6,7 +6,7 @@ using System.Text.Json.Nodes;
 
 namespace Ratus.Api.Tests.Concurrency;
 
-/// Spec §3.2: the nonce fences commits and every claim, insert and commit is atomic under concurrent requests.
+/// docs/protocol.md §3.2: the nonce fences commits and every claim, insert and commit is atomic under concurrent requests.
 public sealed class ConcurrencyTests
 {
     private const int Contenders = 20;

@@ -7,7 +7,7 @@ namespace Ratus.Api.Tests.Deployment;
 /// The Dockerfile cannot be built here (no Docker engine), so its facts are checked one by one.
 public sealed partial class DockerfileTests
 {
-    // Spec §4: the environment the original image sets.
+    // docs/protocol.md §4: the environment the original image sets.
     private static readonly Dictionary<string, string> OriginalImageEnv = new(StringComparer.Ordinal)
     {
         ["GIN_MODE"] = "release", ["ENGINE"] = "memdb", ["PORT"] = "80", ["ADDR"] = "0.0.0.0",

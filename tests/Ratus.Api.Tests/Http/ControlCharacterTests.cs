@@ -4,7 +4,7 @@ using static Ratus.Api.Tests.Support.Wire;
 
 namespace Ratus.Api.Tests.Http;
 
-// D10: an ID or topic with a control character (Unicode Cc: U+0000–U+001F, U+007F–U+009F) is refused wherever a task
+// docs/protocol.md, D10: an ID or topic with a control character (Unicode Cc: U+0000–U+001F, U+007F–U+009F) is refused wherever a task
 // is written, whether it comes from the body or the path, single or bulk. A NUL is fine in a JSON string but can never
 // be addressed by path (Kestrel refuses %00), and the others corrupt logs, terminals and line-based tools.
 [TestFixture(RatusApiFactory.MemDb)]

@@ -8,7 +8,7 @@ using static Ratus.Api.Tests.Support.Wire;
 
 namespace Ratus.Api.Tests.Http;
 
-// Spec §7.3 scenarios 12–14, against the real memdb engine instead of the original's stub.
+// docs/protocol.md §7.3 (the original's controller tests), against the real memdb engine instead of the original's stub.
 [TestFixture(RatusApiFactory.MemDb)]
 [TestFixture(RatusApiFactory.MongoDb)]
 public sealed class ControllerTests(string engine) : ApiTestBase(engine)

@@ -5,7 +5,7 @@ using static Ratus.Api.Tests.Support.Wire;
 
 namespace Ratus.Api.Tests.Http;
 
-// Spec §0: where this server deliberately differs from the original, observed over HTTP.
+// docs/protocol.md §0: where this server deliberately differs from the original, observed over HTTP.
 [TestFixture(RatusApiFactory.MemDb)]
 [TestFixture(RatusApiFactory.MongoDb)]
 public sealed class DifferenceTests(string engine) : ApiTestBase(engine)
@@ -227,7 +227,7 @@ public sealed class DifferenceTests(string engine) : ApiTestBase(engine)
     }
 
     // memdb compares the nanoseconds too: a task scheduled one nanosecond after "now" is not due yet, although its ID
-    // comes first. On MongoDB both are the same millisecond, so both are due and the ID decides (spec §3.1).
+    // comes first. On MongoDB both are the same millisecond, so both are due and the ID decides (docs/protocol.md §3.1).
     [Test]
     public async Task D6_ATaskScheduledANanosecondAfterNowIsNotDueYet()
     {
@@ -253,7 +253,7 @@ public sealed class DifferenceTests(string engine) : ApiTestBase(engine)
         Assert.That(await PollAsync(), Is.EqualTo(late));
     }
 
-    // MongoDB stores BSON dates: millisecond precision, truncated (spec §1.2, README "MongoDB").
+    // MongoDB stores BSON dates: millisecond precision, truncated (docs/protocol.md §1.2, D6).
     private string AsStored(string written)
     {
         var fraction = written.IndexOf('.', StringComparison.Ordinal);

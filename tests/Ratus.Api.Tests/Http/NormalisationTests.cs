@@ -4,7 +4,7 @@ using static Ratus.Api.Tests.Support.Wire;
 
 namespace Ratus.Api.Tests.Http;
 
-// Spec §7.2 scenarios 8–11 and §2.3: task, bulk, promise and commit bodies as the server normalises them.
+// docs/protocol.md §7.2 and §2.3: task, bulk, promise and commit bodies as the server normalises them.
 [TestFixture(RatusApiFactory.MemDb)]
 [TestFixture(RatusApiFactory.MongoDb)]
 public sealed class NormalisationTests(string engine) : ApiTestBase(engine)

@@ -4,7 +4,7 @@ using static Ratus.Api.Tests.Support.Wire;
 
 namespace Ratus.Api.Tests.Http;
 
-// Spec §7.2 scenarios 6–7 and §2.2, observed through real lists.
+// docs/protocol.md §7.2 (the original's pagination tests) and §2.2, observed through real lists.
 public sealed class PaginationTests
 {
     private RatusApiFactory _max20 = null!;

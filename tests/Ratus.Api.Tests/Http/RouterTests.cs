@@ -6,7 +6,7 @@ using static Ratus.Api.Tests.Support.Wire;
 
 namespace Ratus.Api.Tests.Http;
 
-// Spec §7.1 (router and documents), §2.1 (prefixes, trailing slashes, CORS, gzip) and D7 (405 with Allow).
+// docs/protocol.md §7.1 (router and documents), §2.1 (prefixes, trailing slashes, CORS, gzip), D7 (405 with Allow).
 public sealed class RouterTests : ApiTestBase
 {
     private const string NotFoundBody = """{"error":{"code":404,"message":"not found"}}""";

@@ -4,7 +4,7 @@ using static Ratus.Api.Tests.Support.Wire;
 
 namespace Ratus.Api.Tests.Http;
 
-// Spec §1–2.1: request leniency, body limit and response shapes.
+// docs/protocol.md §1–2.1: request leniency, body limit and response shapes.
 public sealed class WireFormatTests : ApiTestBase
 {
     [TestCase("application/x-www-form-urlencoded")]

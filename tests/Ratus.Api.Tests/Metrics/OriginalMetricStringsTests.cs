@@ -5,8 +5,8 @@ using Ratus.Domain.Tasks;
 
 namespace Ratus.Api.Tests.Metrics;
 
-/// The strings the original's metric unit test looks for (spec §6), on a server of its own so that the unlabelled
-/// chore histogram holds exactly the one observation. The exporter adds otel_scope_name="Ratus" (spec D8), so the
+/// The strings the original's metric unit test looks for (docs/protocol.md §6), on a server of its own so that the unlabelled
+/// chore histogram holds exactly the one observation. The exporter adds otel_scope_name="Ratus" (docs/protocol.md, D8), so the
 /// bucket lines are matched from the le label on.
 public sealed class OriginalMetricStringsTests
 {
@@ -45,7 +45,7 @@ public sealed class OriginalMetricStringsTests
             Assert.That(text, Does.Contain("# TYPE ratus_request_duration_seconds histogram"));
             Assert.That(text, Does.Contain("# TYPE ratus_task_schedule_delay_seconds gauge"));
 
-            // Beside them, .NET runtime metrics (D8).
+            // Beside them, .NET runtime metrics (docs/protocol.md, D8).
             Assert.That(text, Does.Contain("# TYPE dotnet_gc_collections_total counter"));
         }
     }

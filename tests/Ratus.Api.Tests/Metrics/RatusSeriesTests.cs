@@ -3,7 +3,7 @@ using Ratus.Api.Tests.Support;
 
 namespace Ratus.Api.Tests.Metrics;
 
-/// The seven ratus_* series of the original (spec §6, §7.2 scenario 5) after a push–promise–commit cycle over HTTP.
+/// The seven ratus_* series of the original (docs/protocol.md §6, §7.2) after a push–promise–commit cycle over HTTP.
 [TestFixture(RatusApiFactory.MemDb)]
 [TestFixture(RatusApiFactory.MongoDb)]
 public sealed class RatusSeriesTests(string engine) : ApiTestBase(engine)

@@ -13,7 +13,7 @@ using Ratus.Infrastructure.InMemory;
 namespace Ratus.Api.Tests.Process;
 
 /// The built `ratus.dll` as an operator runs it: memdb snapshots across restarts, start-up failures, recovery of
-/// expired promises (spec D3) and the chore-only instance (spec §3.11, §3.13).
+/// expired promises (docs/protocol.md, D3) and the chore-only instance (docs/protocol.md §3.11, §3.13).
 [NonParallelizable]
 [Platform(Include = "Linux,MacOsX", Reason = "stops the server with SIGTERM")]
 public sealed class ServerProcessLifecycleTests

@@ -6,7 +6,7 @@ namespace Ratus.Api.Tests.Robustness;
 
 // Issue 10, item 9: a lone UTF-16 surrogate escape ("\udc00") is valid JSON syntax but no Unicode text. In a string
 // field it once reached a 500 carrying .NET's exception text; it is a 400 like any other invalid value. In the payload,
-// which is kept as the exact JSON text that was sent (D4), it is accepted and comes back verbatim.
+// which is kept as the exact JSON text that was sent (docs/protocol.md, D4), it is accepted and comes back verbatim.
 public sealed class LoneSurrogateTests : ApiTestBase
 {
     private const string Lone = @"\udc00";
@@ -68,7 +68,7 @@ public sealed class LoneSurrogateTests : ApiTestBase
         }
     }
 
-    // The payload is JSON text kept byte for byte (D4): a lone surrogate escape is valid JSON syntax, so it is stored
+    // The payload is JSON text kept byte for byte (docs/protocol.md, D4): a lone surrogate escape is valid JSON syntax, so it is stored
     // and returned as sent, like any other escape. Decoding it is the consumer's business.
     [TestCase(@"""\udc00""")]
     [TestCase(@"{""\ud800"":[""x\udc00y"",""\ud83d\ude00""]}")]

@@ -2,7 +2,7 @@ using Ratus.Api.Routing;
 
 namespace Ratus.Api.Tests.Routing;
 
-// The raw-path matcher on its own (spec §2.1, D5): segments compared in place, each decoded exactly once.
+// The raw-path matcher on its own (docs/protocol.md §2.1, D5): segments compared in place, each decoded exactly once.
 public sealed class RouteTableTests
 {
     private readonly RouteTable _table = new();

@@ -63,7 +63,7 @@ public sealed class PushTaskTests
         Assert.That((await _app.Repository.GetTaskAsync("1", CancellationToken.None)).Topic, Is.EqualTo("other"));
     }
 
-    // The original checks in this order and reports the first failure only (spec §2.3).
+    // The original checks in this order and reports the first failure only (docs/protocol.md §2.3).
     [TestCase(null, "", "", 0, null, "bad request: task ID must not be empty")]
     [TestCase("2", "t", "1", 0, null, "bad request: task ID is inconsistent with the path parameter")]
     [TestCase("2", "", "1", 9, "foo", "bad request: task ID is inconsistent with the path parameter")]

@@ -219,7 +219,7 @@ public sealed class InMemoryTaskRepositoryTests : TaskRepositoryContract
         await reader.CloseAsync(None);
     }
 
-    // §7.8 snapshot
+    // Snapshots (docs/protocol.md §3.11)
 
     [Test]
     public async Task Snapshot_ChoreAndClose_NewInstanceLoadsEveryField()
@@ -391,7 +391,7 @@ public sealed class InMemoryTaskRepositoryTests : TaskRepositoryContract
         Assert.That(await CountInSnapshotAsync(), Is.EqualTo(3));
     }
 
-    // §3.4 expire
+    // Retention (docs/protocol.md §3.4)
 
     [Test]
     public async Task ChoreAsync_RetentionElapsed_PurgesCompletedAndRecoversActive()
@@ -478,7 +478,7 @@ public sealed class InMemoryTaskRepositoryTests : TaskRepositoryContract
         Assert.That(await repository.ListTasksAsync("test", 10, 0, None), Is.Empty);
     }
 
-    // D1, D3
+    // docs/protocol.md, D1, D3
 
     [Test]
     public async Task PollTaskAsync_PendingTaskOnlyInOtherTopic_ThrowsNotFound()

@@ -8,7 +8,7 @@ using Ratus.Infrastructure.Tests.Support;
 namespace Ratus.Infrastructure.Tests.MongoDb;
 
 /// Retention on MongoDB is the TTL index on <c>consumed</c>, which runs on the server's real clock, so this test
-/// uses the real clock too, apart from the contract and its fake one (spec §3.4).
+/// uses the real clock too, apart from the contract and its fake one (docs/protocol.md §3.4).
 [NonParallelizable]
 public sealed class MongoRetentionTests
 {

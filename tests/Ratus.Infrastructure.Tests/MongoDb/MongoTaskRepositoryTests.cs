@@ -15,7 +15,7 @@ using static Ratus.Infrastructure.Tests.Support.Payloads;
 
 namespace Ratus.Infrastructure.Tests.MongoDb;
 
-/// The engine contract on MongoDB in both modes of spec §7.9 (63): the atomic paths with the automatic fallback off,
+/// The engine contract on MongoDB in both modes of docs/protocol.md §3.11: the atomic paths with the automatic fallback off,
 /// and every fallback path forced. Each test gets its own database, dropped afterwards.
 [TestFixture(false)]
 [TestFixture(true)]
@@ -97,7 +97,7 @@ public sealed class MongoTaskRepositoryTests(bool fallback) : TaskRepositoryCont
             ? ttl.ToInt32()
             : null;
 
-    // D3 without a recovery query per poll: a poll recovers expired claims at most once per 250 ms of this node's
+    // docs/protocol.md, D3 without a recovery query per poll: a poll recovers expired claims at most once per 250 ms of this node's
     // clock; the chore's recovery loop does the rest.
     [Test]
     public async Task PollTaskAsync_RecoversExpiredClaims_AtMostOncePer250Milliseconds()
@@ -123,7 +123,7 @@ public sealed class MongoTaskRepositoryTests(bool fallback) : TaskRepositoryCont
 
     private Promise ClaimFor(TimeSpan timeout) => Wildcard(Time.GetUtcNow().UtcDateTime + timeout);
 
-    // §7.9 (64): indexes. OpenAsync creates them in the background (start-up never waits for MongoDB); readiness
+    // Indexes (docs/protocol.md §3.11). OpenAsync creates them in the background (start-up never waits for MongoDB); readiness
     // implies they are in place.
 
     [Test]
@@ -286,7 +286,7 @@ public sealed class MongoTaskRepositoryTests(bool fallback) : TaskRepositoryCont
         Assert.That(await Repository.ListTopicsAsync(10, 0, None), Has.Count.EqualTo(1));
     }
 
-    // Payload fidelity (D4)
+    // Payload fidelity (docs/protocol.md, D4)
 
     [Test]
     public async Task GetTaskAsync_PayloadWithExactNumbersAndKeyOrder_ReturnedByteForByte()
